@@ -1,0 +1,103 @@
+// One config for every shipped file. The browser entries never import
+// src/server and the server entries never import browser code (STYLE §8);
+// each build gets its own TypeScript plugin so their programs stay apart.
+import {readFileSync, writeFileSync} from 'node:fs';
+import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
+import {nodeResolve} from '@rollup/plugin-node-resolve';
+import {dts} from 'rollup-plugin-dts';
+
+const serverTs = () =>
+	typescript({
+		tsconfig: './tsconfig.build.json',
+		compilerOptions: {declaration: false, types: ['node']},
+		include: ['src/server/**/*.ts', 'src/shared/**/*.ts'],
+	});
+
+const browserTs = () =>
+	typescript({
+		tsconfig: './tsconfig.build.json',
+		compilerOptions: {declaration: false},
+		exclude: ['src/server/**'],
+	});
+
+// Keeps the snippet's placeholder a literal string, as the README promises.
+const snippetFile = {
+	name: 'snippet-file',
+	writeBundle(options) {
+		const code = readFileSync(options.file, 'utf8').trim();
+		writeFileSync(options.file, code);
+	},
+};
+
+export default [
+	// Browser SDK, ESM for bundlers: ky stays a dependency.
+	{
+		input: 'src/index.ts',
+		external: ['ky'],
+		output: {file: 'dist/signet.mjs', format: 'es', sourcemap: true},
+		plugins: [browserTs()],
+	},
+	// Browser SDK for a script tag: ky bundled in, minified.
+	{
+		input: 'src/umd.ts',
+		output: {
+			file: 'dist/signet.umd.js',
+			format: 'umd',
+			name: 'Signet',
+			exports: 'default',
+			sourcemap: true,
+			plugins: [terser({ecma: 2020, compress: {passes: 2}, format: {comments: false}})],
+		},
+		plugins: [nodeResolve({browser: true}), browserTs()],
+	},
+	// The async snippet customers paste into <head>.
+	{
+		input: 'src/snippet.js',
+		output: {
+			file: 'dist/snippet.min.js',
+			format: 'es',
+			plugins: [
+				terser({
+					ecma: 2015,
+					module: false,
+					compress: {passes: 3, unsafe: true},
+					mangle: {toplevel: true},
+					format: {comments: false},
+				}),
+			],
+		},
+		plugins: [snippetFile],
+	},
+	{
+		input: 'src/index.ts',
+		external: ['ky'],
+		output: {file: 'dist/signet.d.ts', format: 'es'},
+		plugins: [dts({tsconfig: './tsconfig.build.json'})],
+	},
+	// signet/server: ESM and CJS for Node ≥ 18.
+	{
+		input: 'src/server/index.ts',
+		external: [/^node:/],
+		output: [
+			{file: 'dist/server.mjs', format: 'es', sourcemap: true},
+			{file: 'dist/server.cjs', format: 'cjs', sourcemap: true, exports: 'named'},
+		],
+		plugins: [serverTs()],
+	},
+	// What a browser bundler gets for signet/server: an error at import.
+	{
+		input: 'src/server/browser.ts',
+		output: {file: 'dist/server-browser.mjs', format: 'es'},
+		plugins: [serverTs()],
+	},
+	{
+		input: 'src/server/index.ts',
+		external: [/^node:/],
+		output: [
+			{file: 'dist/server.d.ts', format: 'es'},
+			{file: 'dist/server.d.cts', format: 'es'},
+		],
+		plugins: [dts({tsconfig: './tsconfig.build.json', compilerOptions: {types: ['node']}})],
+	},
+];

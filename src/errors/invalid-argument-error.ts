@@ -1,0 +1,26 @@
+import { SignetError } from './signet-error';
+
+/** Which argument was refused. */
+export type InvalidArgumentCode =
+	| 'invalid_user_id'
+	| 'invalid_metadata'
+	| 'invalid_hash'
+	| 'invalid_expiration'
+	| 'invalid_options'
+	| 'unknown_method';
+
+/**
+ * A call was refused before anything was sent: an argument or an option is
+ * malformed. Nothing of the call reached the network.
+ *
+ * @example
+ * await identifyUser('') // rejects: InvalidArgumentError, code 'invalid_user_id'
+ */
+export class InvalidArgumentError extends SignetError {
+	override name = 'InvalidArgumentError' as const;
+	declare readonly code: InvalidArgumentCode;
+
+	constructor(code: InvalidArgumentCode, message: string) {
+		super(code, message);
+	}
+}
