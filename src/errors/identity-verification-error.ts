@@ -14,8 +14,4 @@ export type VerificationCode = 'hash_missing' | 'hash_invalid' | 'hash_expired';
 export class IdentityVerificationError extends SignetError {
 	override name = 'IdentityVerificationError' as const;
 	declare readonly code: VerificationCode;
-
-	constructor(code: VerificationCode, message: string, options?: {cause?: unknown}) {
-		super(code, message, options);
-	}
 }

@@ -19,8 +19,4 @@ export type InvalidArgumentCode =
 export class InvalidArgumentError extends SignetError {
 	override name = 'InvalidArgumentError' as const;
 	declare readonly code: InvalidArgumentCode;
-
-	constructor(code: InvalidArgumentCode, message: string) {
-		super(code, message);
-	}
 }

@@ -1,27 +1,45 @@
-const HEX = /^[\da-fA-F]{64}$/;
+const HEX = /^[\da-f]{64}$/i;
 // 32 bytes are 43 base64 characters and one '=' of padding. The 43rd
 // character carries 2 unused bits, which must be zero: otherwise several
 // strings would decode to the same bytes, and a flipped bit could go unseen.
-const BASE64 = /^[\w+/-]{42}[AEIMQUYcgkosw048]=?$/;
+// Either alphabet is accepted (base64 or base64url), but not a mix of both.
+const BASE64 = /^([\w-]{42}|[\w+/]{42})[AEIMQUYcgkosw048]=?$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /**
- * Decodes an HMAC-SHA256 hash written as hex (either case), base64 or
- * base64url (padding optional) into its 32 bytes. Surrounding whitespace is
- * dropped. Answers `undefined` for anything else, never throws.
+ * Whether `hash` is written as a 32-byte digest: 64 hex characters (either
+ * case), or base64 / base64url with optional padding. Surrounding
+ * whitespace is allowed. Never throws.
+ *
+ * @example
+ * isHashFormat('ab'.repeat(32)) // true
+ * isHashFormat('0x' + 'ab'.repeat(31)) // false
+ */
+export function isHashFormat(hash: unknown): hash is string {
+	if (typeof hash !== 'string') {
+		return false;
+	}
+
+	const text = hash.trim();
+	return HEX.test(text) || (BASE64.test(text) && !(/[-_]/.test(text) && /[+/]/.test(text)));
+}
+
+/**
+ * Decodes a hash in any form `isHashFormat` accepts into its 32 bytes;
+ * `undefined` for anything else. Never throws.
  *
  * @example
  * decodeHash('ab'.repeat(32))?.length // 32
  * decodeHash('0x1234') // undefined
  */
 export function decodeHash(hash: unknown): Uint8Array | undefined {
-	if (typeof hash !== 'string') {
+	if (!isHashFormat(hash)) {
 		return undefined;
 	}
 
 	const text = hash.trim();
+	const bytes = new Uint8Array(32);
 	if (HEX.test(text)) {
-		const bytes = new Uint8Array(32);
 		for (let i = 0; i < 32; i++) {
 			bytes[i] = Number.parseInt(text.slice(i * 2, i * 2 + 2), 16);
 		}
@@ -29,12 +47,6 @@ export function decodeHash(hash: unknown): Uint8Array | undefined {
 		return bytes;
 	}
 
-	// Either alphabet is accepted, but not a mix of the two.
-	if (!BASE64.test(text) || (/[+/]/.test(text) && /[-_]/.test(text))) {
-		return undefined;
-	}
-
-	const bytes = new Uint8Array(32);
 	let buffer = 0;
 	let bits = 0;
 	let index = 0;

@@ -30,7 +30,7 @@ export function userIdProblem(userId: unknown): string | undefined {
 	}
 
 	if (CONTROL_CHARACTER.test(userId)) {
-		return 'must not contain control characters (U+0000–U+001F, U+007F)';
+		return 'must not contain control characters';
 	}
 
 	return undefined;

@@ -1,0 +1,12 @@
+// The npm entry (ESM). Pure: importing it runs nothing and touches no
+// browser global, so it is safe under server-side rendering.
+export { init, identifyUser, updateUser, logout, getIdentity, getAnonymousId, getVariable, on, createClient } from './default-client';
+export { Client } from './client';
+export { SignetError } from './errors/signet-error';
+export { InvalidArgumentError, type InvalidArgumentCode } from './errors/invalid-argument-error';
+export { NotInitializedError } from './errors/not-initialized-error';
+export { IdentityVerificationError, type VerificationCode } from './errors/identity-verification-error';
+export { NetworkError } from './errors/network-error';
+export { ApiError } from './errors/api-error';
+export type { IdentityResult, IdentityState, IdentityStatus, SignetEvent, SignetEvents } from './types/identity';
+export type { InitOptions, Metadata, Verification, FreshVerification, StorageLike } from './types/options';

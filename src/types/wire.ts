@@ -1,0 +1,31 @@
+// Shapes of the v1 wire protocol (SPEC §3), as the browser sends and reads them.
+
+export type IdentifyBody = {
+	clientToken: string;
+	anonymousId: string;
+	userId: string;
+	metadata?: Record<string, unknown>;
+	hash?: string;
+	expiration?: string;
+	messageId: string;
+	sentAt: string;
+};
+
+export type UserBody = {
+	clientToken: string;
+	anonymousId: string;
+	metadata?: Record<string, unknown>;
+	messageId: string;
+	sentAt: string;
+};
+
+export type VerificationOutcome = 'ok' | 'hash_missing' | 'hash_invalid' | 'hash_expired';
+
+export type IdentifyAnswer = {
+	userId: string;
+	anonymousId: string;
+	verified: boolean;
+	verification: VerificationOutcome;
+	variables: Record<string, unknown>;
+	session: {token: string; expiresAt: string} | null;
+};

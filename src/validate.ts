@@ -1,0 +1,96 @@
+// Every argument is checked here, before anything is queued or sent.
+import { InvalidArgumentError, type InvalidArgumentCode } from './errors/invalid-argument-error';
+import { isHashFormat } from './shared/hash';
+import { FORBIDDEN_KEYS, MAX_METADATA_BYTES } from './shared/limits';
+import { expirationString, userIdProblem } from './shared/message';
+import type { Metadata, Verification } from './types/options';
+
+/** A checked identify call, ready for the wire. */
+export type IdentifyCall = {
+	userId: string;
+	metadata?: Metadata;
+	hash?: string;
+	expiration?: string;
+};
+
+function refuse(code: InvalidArgumentCode, message: string): never {
+	throw new InvalidArgumentError(code, message);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	const prototype = typeof value === 'object' && value !== null && Object.getPrototypeOf(value);
+	return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * The user id as it goes on the wire: a string is kept exactly as given
+ * (the signature covers its bytes), a safe integer becomes `String(id)`.
+ */
+export function checkUserId(userId: unknown): string {
+	const problem = userIdProblem(userId);
+	return problem ? refuse('invalid_user_id', `userId ${problem}.`) : String(userId);
+}
+
+/**
+ * Metadata must be a plain JSON object under 16 KiB, without keys that
+ * reach a prototype, and without values JSON would drop or change
+ * (functions, undefined, NaN, dates, class instances, BigInt, cycles).
+ */
+export function checkMetadata(metadata: unknown, required = false): Metadata | undefined {
+	if (metadata === undefined && !required) {
+		return undefined;
+	}
+
+	let problem = isPlainObject(metadata) ? '' : 'must be a plain object';
+	let json = '';
+	try {
+		json = JSON.stringify(metadata, function (this: Record<string, unknown>, key, value: unknown) {
+			const original = this[key];
+			if (FORBIDDEN_KEYS.includes(key)) {
+				problem ||= `has the forbidden key "${key}"`;
+			} else if (typeof original === 'object' ? original !== null && !Array.isArray(original) && !isPlainObject(original) : !['string', 'boolean'].includes(typeof original) && !Number.isFinite(original)) {
+				problem ||= `has a value JSON cannot carry at "${key}"`;
+			}
+
+			return value;
+		});
+	} catch {
+		problem ||= 'is circular or has a BigInt';
+	}
+
+	if (!problem && new TextEncoder().encode(json).length > MAX_METADATA_BYTES) {
+		problem = `is over ${MAX_METADATA_BYTES} bytes as JSON`;
+	}
+
+	return problem ? refuse('invalid_metadata', `metadata ${problem}.`) : (metadata as Metadata);
+}
+
+/** The hash, without surrounding whitespace, if it is a 32-byte digest in hex or base64. */
+export function checkHash(hash: unknown): string | undefined {
+	if (hash == null) {
+		return undefined;
+	}
+
+	// The message never quotes the value: it is a credential.
+	return isHashFormat(hash) ? hash.trim() : refuse('invalid_hash', 'hash must be an HMAC-SHA256 in hex or base64.');
+}
+
+/** The expiration's wire string: a string verbatim, a Date as ISO. */
+export function checkExpiration(expiration: unknown): string | undefined {
+	return expiration == null ? undefined : expirationString(expiration) ?? refuse('invalid_expiration', 'expiration must be a valid date.');
+}
+
+/** Checks a whole identify call; throws `InvalidArgumentError` for the first bad argument. */
+export function checkIdentify(userId: unknown, metadata: unknown, verification: unknown): IdentifyCall {
+	if (verification != null && typeof verification !== 'object') {
+		refuse('invalid_hash', 'verification must be { hash, expiration }.');
+	}
+
+	const {hash, expiration} = (verification ?? {}) as Verification;
+	return {
+		userId: checkUserId(userId),
+		metadata: checkMetadata(metadata ?? undefined),
+		hash: checkHash(hash),
+		expiration: checkExpiration(expiration),
+	};
+}
