@@ -6,7 +6,7 @@ type Handler = (payload: any) => void;
 
 /** A tiny typed event emitter. */
 export class Emitter {
-	readonly #handlers: {[E in SignetEvent]?: Handler[]} = {};
+	readonly #handlers: Record<string, Handler[]> = {};
 
 	/** Calls `handler` on each `event`; answers the function that stops it. */
 	on<E extends SignetEvent>(event: E, handler: (payload: SignetEvents[E]) => void): () => void {
@@ -21,7 +21,7 @@ export class Emitter {
 	emit<E extends SignetEvent>(event: E, payload: SignetEvents[E]): void {
 		for (const handler of this.#handlers[event] ?? []) {
 			try {
-				(handler as (payload: SignetEvents[E]) => void)(payload);
+				handler(payload);
 			} catch (error) {
 				console.error(`Signet: a "${event}" handler threw`, error);
 			}
