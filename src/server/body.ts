@@ -1,0 +1,171 @@
+import {FORBIDDEN_KEYS, MAX_METADATA_BYTES} from '../shared/limits';
+import {expirationString, userIdProblem} from '../shared/message';
+
+/** The three calls of the wire protocol (SPEC §3). */
+export type Route = 'identify' | 'user' | 'logout';
+
+/** What every call carries. */
+export type BaseCall = {
+	clientToken: string;
+	anonymousId: string;
+	messageId: string;
+	sentAt?: string;
+};
+
+/** `POST /v1/identify`, checked. */
+export type IdentifyCall = BaseCall & {
+	route: 'identify';
+	userId: string;
+	metadata?: Record<string, unknown>;
+	hash?: string;
+	expiration?: string;
+};
+
+/** `POST /v1/user`, checked. */
+export type UserCall = BaseCall & {route: 'user'; metadata?: Record<string, unknown>};
+
+/** `POST /v1/logout`, checked. */
+export type LogoutCall = BaseCall & {route: 'logout'};
+
+/** Any checked call; `route` tells which. */
+export type Call = IdentifyCall | UserCall | LogoutCall;
+
+/** A checked call, or the first field that is wrong and why. */
+export type CallResult = {ok: true; call: Call} | {ok: false; field: string; message: string};
+
+/** Longest anonymous id or message id accepted (a UUID is 36). @example 128 */
+export const MAX_ID_LENGTH = 128;
+/** Deepest nesting accepted in metadata: deeper is surely not user data, and walking it costs stack. @example 32 */
+export const MAX_METADATA_DEPTH = 32;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Checks a parsed body field by field for one route. Messages say what is
+ * expected and never repeat the value sent (it may be a hash). Fields a
+ * route does not use are ignored.
+ *
+ * @example
+ * const result = checkCall('identify', JSON.parse(text));
+ * if (!result.ok) return invalid(result.field, result.message);
+ * result.call.route // 'identify'
+ */
+export function checkCall(route: Route, body: unknown): CallResult {
+	if (!isPlainObject(body)) {
+		return problem('body', 'the body must be a JSON object');
+	}
+
+	const {clientToken, anonymousId, messageId, sentAt, userId, metadata, hash, expiration} = body;
+	if (typeof clientToken !== 'string' || clientToken === '') {
+		return problem('clientToken', 'clientToken must be a non-empty string: the public client token');
+	}
+
+	const anonymousProblem = idProblem(anonymousId);
+	if (anonymousProblem !== undefined) {
+		return problem('anonymousId', `anonymousId ${anonymousProblem}`);
+	}
+
+	const messageProblem = idProblem(messageId);
+	if (messageProblem !== undefined) {
+		return problem('messageId', `messageId ${messageProblem}`);
+	}
+
+	if (sentAt !== undefined && typeof sentAt !== 'string') {
+		return problem('sentAt', 'sentAt must be an ISO date string when given');
+	}
+
+	const base: BaseCall = {clientToken, anonymousId: anonymousId as string, messageId: messageId as string, sentAt};
+	if (route === 'logout') {
+		return {ok: true, call: {...base, route}};
+	}
+
+	if (route === 'identify') {
+		if (typeof userId !== 'string') {
+			return problem('userId', 'userId must be a string (a numeric id is sent as its decimal string)');
+		}
+
+		const userProblem = userIdProblem(userId);
+		if (userProblem !== undefined) {
+			return problem('userId', `userId ${userProblem}`);
+		}
+	}
+
+	if (metadata !== undefined) {
+		const metadataProblem = metadataProblemOf(metadata);
+		if (metadataProblem !== undefined) {
+			return problem('metadata', `metadata ${metadataProblem}`);
+		}
+	}
+
+	const withMetadata = {...base, metadata: metadata as Record<string, unknown> | undefined};
+	if (route === 'user') {
+		return {ok: true, call: {...withMetadata, route}};
+	}
+
+	if (hash !== undefined && typeof hash !== 'string') {
+		return problem('hash', 'hash must be a string when given: the hex or base64 HMAC-SHA256 from your server');
+	}
+
+	if (expiration !== undefined && expirationString(expiration) === undefined) {
+		return problem('expiration', 'expiration must be a date string such as 2026-11-21T12:00:00.000Z when given');
+	}
+
+	return {ok: true, call: {...withMetadata, route, userId: userId as string, hash, expiration: expiration as string | undefined}};
+}
+
+function problem(field: string, message: string): {ok: false; field: string; message: string} {
+	return {ok: false, field, message};
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function idProblem(id: unknown): string | undefined {
+	if (typeof id !== 'string' || id === '') {
+		return 'must be a non-empty string';
+	}
+
+	if (id.length > MAX_ID_LENGTH) {
+		return `must be at most ${MAX_ID_LENGTH} characters`;
+	}
+
+	return CONTROL_CHARACTER.test(id) ? 'must not contain control characters' : undefined;
+}
+
+// The value came from JSON.parse, so it holds only plain objects, arrays
+// and primitives; JSON.parse makes "__proto__" an own key, which is why
+// keys are read with Object.keys and not with `in`.
+function metadataProblemOf(metadata: unknown): string | undefined {
+	if (!isPlainObject(metadata)) {
+		return 'must be a JSON object (not an array or null)';
+	}
+
+	// An explicit stack: a 64 KiB body can nest thousands of levels deep.
+	const stack: Array<[unknown, number]> = [[metadata, 1]];
+	while (stack.length > 0) {
+		const [value, depth] = stack.pop()!;
+		if (value === null || typeof value !== 'object') {
+			continue;
+		}
+
+		if (depth > MAX_METADATA_DEPTH) {
+			return `must not nest more than ${MAX_METADATA_DEPTH} levels deep`;
+		}
+
+		for (const key of Object.keys(value)) {
+			if (FORBIDDEN_KEYS.includes(key)) {
+				return `must not use the key ${JSON.stringify(key)} at any depth`;
+			}
+
+			stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+		}
+	}
+
+	if (new TextEncoder().encode(JSON.stringify(metadata)).byteLength > MAX_METADATA_BYTES) {
+		return `must be at most ${MAX_METADATA_BYTES} bytes as JSON`;
+	}
+
+	return undefined;
+}

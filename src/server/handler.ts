@@ -1,0 +1,215 @@
+import {checkCall, type Call, type Route} from './body';
+import {type Client, type IdentityHandlerConfig, type Settings, settingsFrom} from './config';
+import {ALLOWED_METHODS, corsHeaders, preflightHeaders} from './cors';
+import {identify} from './identify';
+import {logout} from './logout';
+import {RateLimiter} from './rate-limit';
+import {readJsonBody} from './read-body';
+import {RememberedReplies} from './replies';
+import {errorReply, invalid, type Reply, toResponse} from './reply';
+import {updateUser} from './update-user';
+
+/** A Fetch-standard handler: give it a Request, get a Response. It never throws. */
+export type IdentityHandler = (request: Request) => Promise<Response>;
+
+// A route is recognised by how the path ends, so the API can be mounted
+// under a prefix (/api/v1/identify) without configuration. The leading
+// slash keeps /xv1/identify from matching.
+const ROUTES: ReadonlyArray<[string, Route]> = [
+	['/v1/identify', 'identify'],
+	['/v1/user', 'user'],
+	['/v1/logout', 'logout'],
+];
+
+/** What the handler learns while answering: the client (for CORS) and what a log line must blank out. */
+type Context = {client?: Client; redact: string[]; note?: string};
+
+/** The parts of the handler that live as long as it does. */
+type State = {settings: Settings; limiter: RateLimiter; replies: RememberedReplies};
+
+/**
+ * The reference identity API of SPEC §3 as a Fetch handler:
+ * `POST …/v1/identify`, `POST …/v1/user`, `POST …/v1/logout`, and their
+ * CORS preflights. Paths are matched by their ending, so it can be mounted
+ * under any prefix. The configuration is checked here, once: a client
+ * without keys throws a `TypeError` at start-up.
+ *
+ * Every answer is JSON, `Cache-Control: no-store`, and never holds a
+ * private key or a hash; neither does a log line. A retried call (same
+ * client token, anonymous id and message id) gets the first answer again
+ * and is applied once.
+ *
+ * @example
+ * const handler = createIdentityHandler({
+ * 	clients: {ct_demo: {secrets: [process.env.SIGNET_SECRET], allowedOrigins: ['https://app.example.com']}},
+ * });
+ * const {url} = await startServer(handler, {port: 8787});
+ */
+export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHandler {
+	const settings = settingsFrom(config);
+	const state: State = {
+		settings,
+		limiter: new RateLimiter(settings.rateLimit.max, settings.rateLimit.windowMs),
+		replies: new RememberedReplies(settings.store),
+	};
+	const secrets = [...settings.clients.values()].flatMap((client) => client.secrets);
+
+	return async (request) => {
+		const started = Date.now();
+		const origin = request.headers.get('origin');
+		const context: Context = {redact: [...secrets]};
+		let reply: Reply;
+		let response: Response;
+		try {
+			reply = await handle(request, state, context);
+			response = toResponse(reply, headersFor(context, origin, settings));
+		} catch (error) {
+			// The caller learns only that it failed; the details go to the log,
+			// with every key, the call's hash and its session token blanked out.
+			const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error value was thrown';
+			context.note = redact(detail, context.redact);
+			reply = errorReply(500, 'server_error', 'the server failed to answer; try again later');
+			response = toResponse(reply, headersFor(context, origin, settings));
+		}
+
+		try {
+			settings.log(logLine(request, reply, context, Date.now() - started));
+		} catch {}
+
+		return response;
+	};
+}
+
+async function handle(request: Request, {settings, limiter, replies}: State, context: Context): Promise<Reply> {
+	const {pathname} = new URL(request.url);
+	const route = ROUTES.find(([suffix]) => pathname.endsWith(suffix))?.[1];
+	if (route === undefined) {
+		return errorReply(404, 'not_found', 'no such endpoint: the API answers POST /v1/identify, /v1/user and /v1/logout');
+	}
+
+	if (request.method === 'OPTIONS') {
+		return preflight(request.headers.get('origin'), settings);
+	}
+
+	if (request.method !== 'POST') {
+		return errorReply(405, 'method_not_allowed', `/v1/${route} answers POST only`, {headers: {Allow: ALLOWED_METHODS}});
+	}
+
+	const bearerToken = /^Bearer +(\S+)/i.exec(request.headers.get('authorization') ?? '')?.[1];
+	if (bearerToken !== undefined) {
+		context.redact.push(bearerToken);
+	}
+
+	const body = await readJsonBody(request);
+	if (!body.ok) {
+		return invalid('body', body.message);
+	}
+
+	// Known before the fields are checked, so a malformed call of a known
+	// client still gets that client's CORS headers and the SDK can read why.
+	const token = (body.value as {clientToken?: unknown} | null)?.clientToken;
+	const client = typeof token === 'string' ? settings.clients.get(token) : undefined;
+	context.client = client;
+	const checked = checkCall(route, body.value);
+	if (!checked.ok) {
+		return invalid(checked.field, checked.message);
+	}
+
+	const call = checked.call;
+	// Only a string long enough to be a hash is worth blanking out; blanking
+	// a one-letter "hash" would blank that letter everywhere in the line.
+	if (call.route === 'identify' && call.hash !== undefined && call.hash.trim().length >= 16) {
+		context.redact.push(call.hash, call.hash.trim());
+	}
+
+	if (client === undefined) {
+		return errorReply(401, 'unknown_client_token', 'no client has this client token: copy it again from your dashboard');
+	}
+
+	const now = settings.now();
+	if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+		throw new TypeError('config.now must answer a valid Date');
+	}
+
+	const key = {route, clientToken: call.clientToken, anonymousId: call.anonymousId, messageId: call.messageId};
+	const {reply, replayed} = await replies.once(key, now, async () => {
+		// Inside `once`, so a retry answered from memory does not count.
+		const decision = limiter.take(JSON.stringify([call.clientToken, call.anonymousId]), now.getTime());
+		if (!decision.ok) {
+			const headers = {'Retry-After': String(decision.retryAfterSeconds)};
+			return errorReply(429, 'rate_limited', `too many calls from this visitor: retry in ${decision.retryAfterSeconds} s`, {headers});
+		}
+
+		return apply(call, settings, client, request, now);
+	});
+	context.note = replayed ? 'replayed' : undefined;
+	return reply;
+}
+
+function apply(call: Call, settings: Settings, client: Client, request: Request, now: Date): Promise<Reply> {
+	switch (call.route) {
+		case 'identify':
+			return identify(settings, client, call, now);
+		case 'user':
+			return updateUser(settings, client, call, request, now);
+		case 'logout':
+			return logout(settings, call, request, now);
+	}
+}
+
+function preflight(origin: string | null, settings: Settings): Reply {
+	if (origin === null) {
+		// Not a CORS preflight: a plain OPTIONS asking what the endpoint allows.
+		return {status: 204, body: undefined, headers: {Allow: ALLOWED_METHODS}};
+	}
+
+	// There is no body yet, so no client: any client's origin may go on, and
+	// the call itself is then answered with its own client's origins.
+	if (!settings.origins.has(origin)) {
+		return errorReply(403, 'origin_not_allowed', "this origin is in no client's allowedOrigins");
+	}
+
+	return {status: 204, body: undefined, headers: preflightHeaders(origin)};
+}
+
+// Answers tied to a client use its origins; the others (unreadable body,
+// unknown client, 404) use every client's, as a preflight does.
+function headersFor(context: Context, origin: string | null, settings: Settings): Record<string, string> {
+	return corsHeaders(origin, context.client?.origins ?? settings.origins);
+}
+
+function redact(text: string, values: string[]): string {
+	return values.filter((value) => value.length > 0).reduce((result, value) => result.split(value).join('[redacted]'), text);
+}
+
+function logLine(request: Request, reply: Reply, context: Context, ms: number): string {
+	const parts = [request.method, safePath(request.url), String(reply.status)];
+	const answer = reply.body as {error?: {code?: string; field?: string}; verification?: string; userId?: string} | undefined;
+	if (answer?.error?.code !== undefined) {
+		parts.push(answer.error.code + (answer.error.field === undefined ? '' : ` field=${answer.error.field}`));
+	}
+
+	if (answer?.verification !== undefined) {
+		parts.push(`verification=${answer.verification}`, `user=${JSON.stringify(answer.userId)}`);
+	}
+
+	if (context.client !== undefined) {
+		parts.push(`client=${JSON.stringify(context.client.token)}`);
+	}
+
+	if (context.note !== undefined) {
+		parts.push(context.note);
+	}
+
+	parts.push(`${ms}ms`);
+	return parts.join(' ');
+}
+
+// The path only: a query string could carry anything, a hash included.
+function safePath(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return '?';
+	}
+}

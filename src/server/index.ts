@@ -1,0 +1,23 @@
+// signet/server: the public surface, name by name. The guard comes first so
+// that nothing else is evaluated in a browser.
+import './guard';
+
+export {signIdentity, type SignOptions, type SignedIdentity} from './sign';
+export {SigningError, type SigningErrorCode} from './signing-error';
+export {
+	verifyIdentity,
+	DEFAULT_CLOCK_SKEW_SECONDS,
+	type VerifyInput,
+	type VerifyOptions,
+	type VerifyResult,
+	type Verification,
+	type VerificationFailure,
+} from './verify';
+export {createIdentityHandler, type IdentityHandler} from './handler';
+export {DEFAULT_RATE_LIMIT, DEFAULT_SESSION_TTL_MS, type ClientConfig, type IdentityHandlerConfig, type Variables} from './config';
+export type {IdentityAnswer} from './identify';
+export type {SessionAnswer} from './session';
+export type {ErrorCode} from './reply';
+export type {IdentityStore, MaybePromise, SessionRecord, StoredReply, UserRecord} from './store';
+export {MemoryStore, type MemoryStoreOptions} from './memory-store';
+export {startServer, toNodeListener, type FetchHandler, type RunningServer} from './node';

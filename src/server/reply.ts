@@ -1,0 +1,69 @@
+import type {VerificationFailure} from './verify';
+
+/** An answer before it becomes a Response: what is remembered for retries. */
+export type Reply = {status: number; body: unknown; headers?: Record<string, string>};
+
+/** Every error code the reference API answers with, in `{error: {code, message}}`. */
+export type ErrorCode =
+	| 'invalid_request'
+	| 'unknown_client_token'
+	| 'session_invalid'
+	| VerificationFailure
+	| 'rate_limited'
+	| 'not_found'
+	| 'method_not_allowed'
+	| 'origin_not_allowed'
+	| 'server_error';
+
+/**
+ * What a verification failure most likely means, for the 403 answer (and
+ * the SDK's console warning, which repeats it).
+ *
+ * @example
+ * errorReply(403, 'hash_invalid', VERIFICATION_MESSAGES.hash_invalid)
+ */
+export const VERIFICATION_MESSAGES: Record<VerificationFailure, string> = {
+	hash_missing: 'no hash was sent: this client enforces identity verification, so sign the user id on your server and pass the hash to identifyUser',
+	hash_invalid: 'the hash does not match this user id: signed with another key, another user id, or altered',
+	hash_expired: 'the hash has expired: sign the user id again with a later expiration',
+};
+
+/**
+ * An error answer: `{error: {code, message}}`, plus `field` for a
+ * malformed call.
+ *
+ * @example
+ * errorReply(401, 'session_invalid', 'the session is unknown, expired or revoked')
+ */
+export function errorReply(status: number, code: ErrorCode, message: string, extra: {field?: string; headers?: Record<string, string>} = {}): Reply {
+	const error = extra.field === undefined ? {code, message} : {code, message, field: extra.field};
+	return {status, body: {error}, headers: extra.headers};
+}
+
+/**
+ * A 400 `invalid_request` naming the field at fault.
+ *
+ * @example
+ * invalid('userId', 'userId must not be empty')
+ */
+export function invalid(field: string, message: string): Reply {
+	return errorReply(400, 'invalid_request', message, {field});
+}
+
+/**
+ * The Response of a reply: JSON, never cached (it may carry a session
+ * token), with the given CORS headers.
+ *
+ * @example
+ * return toResponse(reply, corsHeaders(origin));
+ */
+export function toResponse(reply: Reply, headers: Record<string, string>): Response {
+	const status = reply.status;
+	const all = new Headers({...headers, ...reply.headers, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'});
+	if (reply.body === undefined || status === 204) {
+		return new Response(null, {status, headers: all});
+	}
+
+	all.set('Content-Type', 'application/json; charset=utf-8');
+	return new Response(JSON.stringify(reply.body), {status, headers: all});
+}

@@ -1,0 +1,81 @@
+import {createHash, randomBytes} from 'node:crypto';
+import type {Settings} from './config';
+import type {SessionRecord} from './store';
+
+/** What a verified call answers in `session`. */
+export type SessionAnswer = {token: string; expiresAt: string};
+
+// 32 random bytes, base64url: 43 characters.
+const TOKEN = /^[\w-]{43}$/;
+
+/**
+ * The SHA-256 of a session token, hex: the only form of the token the
+ * store ever holds.
+ *
+ * @example
+ * sessionTokenHash(token) // '9f86d08…' (64 hex characters)
+ */
+export function sessionTokenHash(token: string): string {
+	return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Starts a session for a verified user and stores its hash. It lives
+ * `sessionTtlMs`, but never past the hash's own expiration plus the clock
+ * skew: a session must not outlive the signature that opened it.
+ *
+ * @example
+ * const session = await openSession(settings, {clientToken, userId, anonymousId, now, validUntil});
+ * // {token: 'Xk2…', expiresAt: '2026-11-22T00:00:00.000Z'}
+ */
+export async function openSession(
+	settings: Settings,
+	{clientToken, userId, anonymousId, now, validUntil}: {clientToken: string; userId: string; anonymousId: string; now: Date; validUntil?: number},
+): Promise<SessionAnswer> {
+	const token = randomBytes(32).toString('base64url');
+	const expiresAt = new Date(Math.min(now.getTime() + settings.sessionTtlMs, validUntil ?? Number.POSITIVE_INFINITY)).toISOString();
+	await settings.store.putSession({
+		tokenHash: sessionTokenHash(token),
+		clientToken,
+		userId,
+		anonymousId,
+		createdAt: now.toISOString(),
+		expiresAt,
+	});
+	return {token, expiresAt};
+}
+
+/**
+ * The live session named by the request's `Authorization: Bearer <token>`,
+ * if it belongs to `clientToken`; `undefined` when there is none, it is
+ * another client's, it was revoked or it has expired (an expired one is
+ * deleted on the way).
+ *
+ * @example
+ * const found = await findSession(settings, request, call.clientToken, now);
+ * if (found === undefined) return errorReply(401, 'session_invalid', …);
+ */
+export async function findSession(
+	settings: Settings,
+	request: Request,
+	clientToken: string,
+	now: Date,
+): Promise<{token: string; record: SessionRecord} | undefined> {
+	const match = /^Bearer +(\S+) *$/i.exec(request.headers.get('authorization') ?? '');
+	const token = match?.[1];
+	if (token === undefined || !TOKEN.test(token)) {
+		return undefined;
+	}
+
+	const record = await settings.store.getSession(sessionTokenHash(token));
+	if (record === undefined || record.clientToken !== clientToken) {
+		return undefined;
+	}
+
+	if (now.getTime() >= Date.parse(record.expiresAt)) {
+		await settings.store.deleteSession(record.tokenHash);
+		return undefined;
+	}
+
+	return {token, record};
+}

@@ -1,0 +1,24 @@
+/** Which argument of `signIdentity` was refused. */
+export type SigningErrorCode = 'invalid_user_id' | 'invalid_secret' | 'invalid_expiration' | 'invalid_encoding' | 'invalid_options';
+
+/**
+ * `signIdentity` was called with something it cannot sign. It is a
+ * `TypeError` (a programming error in the caller, not a runtime condition)
+ * with a stable `code` for code and a `message` for people.
+ *
+ * @example
+ * try {
+ * 	signIdentity('', secret);
+ * } catch (error) {
+ * 	if (error instanceof SigningError) console.log(error.code); // 'invalid_user_id'
+ * }
+ */
+export class SigningError extends TypeError {
+	override name = 'SigningError' as const;
+	readonly code: SigningErrorCode;
+
+	constructor(code: SigningErrorCode, message: string) {
+		super(message);
+		this.code = code;
+	}
+}

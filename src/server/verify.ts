@@ -1,0 +1,130 @@
+import {timingSafeEqual} from 'node:crypto';
+import {decodeHash} from '../shared/hash';
+import {expirationString, identityMessage, userIdProblem} from '../shared/message';
+import {hmacSha256} from './hmac';
+import {secretList} from './secrets';
+
+/** Why a signed identity was not accepted. */
+export type VerificationFailure = 'hash_missing' | 'hash_invalid' | 'hash_expired';
+
+/** What the API reports for an identify call: `ok`, or why enforcement would refuse it. */
+export type Verification = 'ok' | VerificationFailure;
+
+/** What the page sent: the user id, and the hash and expiration when given. */
+export type VerifyInput = {
+	userId: string | number;
+	hash?: string;
+	expiration?: string;
+};
+
+/** Options of {@link verifyIdentity}. */
+export type VerifyOptions = {
+	/**
+	 * The current time, for expirations.
+	 * @default new Date()
+	 */
+	now?: Date;
+	/**
+	 * How far past its expiration a hash is still accepted, for clocks that
+	 * disagree. Exactly at the limit is still valid.
+	 * @default 60
+	 */
+	clockSkewSeconds?: number;
+};
+
+/** The answer of {@link verifyIdentity}: which key matched, or why none did. */
+export type VerifyResult = {ok: true; keyIndex: number} | {ok: false; code: VerificationFailure};
+
+/**
+ * The clock skew SPEC §3 allows on expirations when none is given, in seconds.
+ *
+ * @example
+ * verifyIdentity(input, secrets, {clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS * 2});
+ */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * Checks a signed identity against every active key of a client (newest
+ * last, for rotation), in constant time. `keyIndex` says which key matched,
+ * so you can tell when the old key of a rotation is no longer used.
+ *
+ * Never throws on what the page sent, whatever its type: no hash is
+ * `hash_missing`, anything that is not the right signature is
+ * `hash_invalid`, and a right signature past its expiration (plus the clock
+ * skew) is `hash_expired`. It does throw a `TypeError` for a misconfigured
+ * `secrets` or options, which are the caller's mistake.
+ *
+ * @example
+ * const result = verifyIdentity({userId: '42', hash}, ['sk_old', 'sk_new']);
+ * if (result.ok) console.log('signed with key', result.keyIndex);
+ * else console.log(result.code); // 'hash_missing' | 'hash_invalid' | 'hash_expired'
+ */
+export function verifyIdentity(input: VerifyInput, secrets: string | string[], options: VerifyOptions = {}): VerifyResult {
+	const keys = secretList(secrets);
+	const {now = new Date(), clockSkewSeconds = DEFAULT_CLOCK_SKEW_SECONDS} = options ?? {};
+	if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+		throw new TypeError('options.now must be a valid Date');
+	}
+
+	if (typeof clockSkewSeconds !== 'number' || !Number.isFinite(clockSkewSeconds) || clockSkewSeconds < 0) {
+		throw new TypeError('options.clockSkewSeconds must be a finite number of seconds, 0 or more');
+	}
+
+	const fields = readFields(input);
+	if (fields === undefined) {
+		return {ok: false, code: 'hash_invalid'};
+	}
+
+	const {userId, hash, expiration} = fields;
+	if (hash === undefined || hash === null || hash === '') {
+		return {ok: false, code: 'hash_missing'};
+	}
+
+	const given = decodeHash(hash);
+	if (given === undefined || userIdProblem(userId) !== undefined) {
+		return {ok: false, code: 'hash_invalid'};
+	}
+
+	const absent = expiration === undefined || expiration === null;
+	const expirationText = absent ? undefined : expirationString(expiration);
+	if (!absent && expirationText === undefined) {
+		return {ok: false, code: 'hash_invalid'};
+	}
+
+	const message = identityMessage(String(userId), expirationText);
+	let keyIndex = -1;
+	// Every key is tried even after a match, so the time taken does not say
+	// which key (or whether an early one) matched.
+	keys.forEach((key, index) => {
+		if (timingSafeEqual(hmacSha256(key, message), given) && keyIndex === -1) {
+			keyIndex = index;
+		}
+	});
+
+	if (keyIndex === -1) {
+		return {ok: false, code: 'hash_invalid'};
+	}
+
+	if (expirationText !== undefined && now.getTime() > Date.parse(expirationText) + clockSkewSeconds * 1000) {
+		return {ok: false, code: 'hash_expired'};
+	}
+
+	return {ok: true, keyIndex};
+}
+
+type Fields = {userId: unknown; hash: unknown; expiration: unknown};
+
+// The input comes from the network: it may be any value, a proxy, or an
+// object whose getters throw. Reading it once, here, keeps that out of the rest.
+function readFields(input: unknown): Fields | undefined {
+	if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+		return undefined;
+	}
+
+	try {
+		const record = input as Record<string, unknown>;
+		return {userId: record.userId, hash: record.hash, expiration: record.expiration};
+	} catch {
+		return undefined;
+	}
+}

@@ -1,0 +1,41 @@
+import {describe, expect, it} from 'vitest';
+import {createIdentityHandler, type IdentityHandlerConfig} from '../../src/server/index';
+
+const SECRET = 'sk_test_config_Wd8';
+
+describe('createIdentityHandler configuration', () => {
+	it.each<[string, unknown, RegExp]>([
+		['no configuration', undefined, /configuration/],
+		['no clients', {clients: {}}, /at least one client/],
+		['a client without secrets', {clients: {ct: {}}}, /clients\["ct"\]\.secrets/],
+		['an empty list of secrets', {clients: {ct: {secrets: []}}}, /at least one private key/],
+		['an empty secret', {clients: {ct: {secrets: [SECRET, '']}}}, /secrets\[1\]/],
+		['a non-boolean enforce', {clients: {ct: {secrets: [SECRET], enforce: 'yes'}}}, /enforce/],
+		['an origin with a path', {clients: {ct: {secrets: [SECRET], allowedOrigins: ['https://app.example.com/login']}}}, /origins such as/],
+		['an origin that is not a URL', {clients: {ct: {secrets: [SECRET], allowedOrigins: ['app.example.com']}}}, /origins such as/],
+		['a rate limit of zero', {clients: {ct: {secrets: [SECRET]}}, rateLimit: {max: 0, windowMs: 1000}}, /rateLimit/],
+		['a store missing methods', {clients: {ct: {secrets: [SECRET]}}, store: {getUser() {}}}, /IdentityStore/],
+		['a negative session lifetime', {clients: {ct: {secrets: [SECRET]}}, sessionTtlMs: -1}, /sessionTtlMs/],
+	])('throws a TypeError at creation for %s', (_, config, message) => {
+		expect(() => createIdentityHandler(config as IdentityHandlerConfig)).toThrow(message);
+		expect(() => createIdentityHandler(config as IdentityHandlerConfig)).toThrow(TypeError);
+	});
+
+	it('never puts a secret in a configuration error', () => {
+		try {
+			createIdentityHandler({clients: {ct: {secrets: [SECRET, 42 as unknown as string]}}});
+			expect.unreachable();
+		} catch (error) {
+			expect(String(error)).not.toContain(SECRET);
+		}
+	});
+
+	it('accepts origins written with a trailing slash or in capitals', async () => {
+		const handler = createIdentityHandler({clients: {ct: {secrets: [SECRET], allowedOrigins: ['HTTPS://App.Example.com/']}}});
+		const answer = await handler(
+			new Request('http://api.test/v1/identify', {method: 'OPTIONS', headers: {Origin: 'https://app.example.com'}}),
+		);
+		expect(answer.status).toBe(204);
+		expect(answer.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+	});
+});

@@ -1,0 +1,93 @@
+import {randomUUID} from 'node:crypto';
+import {describe, expect, it} from 'vitest';
+import {signIdentity} from '../../src/server/index';
+import {identifyBody, SECRET, serve} from './helpers';
+
+const api = await serve();
+const hash = signIdentity('42', SECRET).hash;
+
+describe('one record per user', () => {
+	it('updates one record, merging metadata, however many identify calls come', async () => {
+		const anonymousId = randomUUID();
+		await api.post('/v1/identify', identifyBody({clientToken: 'ct_test', userId: 'u-merge', anonymousId, metadata: {plan: 'free', name: 'Ada'}, hash}));
+		await api.post('/v1/identify', identifyBody({userId: 'u-merge', anonymousId, metadata: {plan: 'pro'}}));
+		await api.post('/v1/identify', identifyBody({userId: 'u-merge', metadata: {seats: 3}}));
+		const records = api.store.users('ct_test').filter((record) => record.userId === 'u-merge');
+		expect(records).toHaveLength(1);
+		expect(records[0]).toMatchObject({
+			metadata: {plan: 'pro', name: 'Ada', seats: 3},
+			applied: 3,
+			verified: false,
+			verification: 'hash_missing',
+		});
+		expect(records[0].anonymousIds).toHaveLength(2);
+		expect(records[0].anonymousIds[0]).toBe(anonymousId);
+	});
+
+	it('keeps a bounded list of the anonymous ids a user was seen with', async () => {
+		for (let index = 0; index < 25; index += 1) {
+			await api.post('/v1/identify', identifyBody({userId: 'u-many', anonymousId: `anon-${index}`}));
+		}
+
+		const [record] = api.store.users('ct_test').filter((entry) => entry.userId === 'u-many');
+		expect(record.anonymousIds).toHaveLength(20);
+		expect(record.anonymousIds.at(-1)).toBe('anon-24');
+	});
+});
+
+describe('retries', () => {
+	it('applies a retried messageId once and answers it the same', async () => {
+		const body = identifyBody({userId: 'u-retry', hash: signIdentity('u-retry', SECRET).hash, metadata: {count: 1}});
+		const first = await api.post('/v1/identify', body);
+		const second = await api.post('/v1/identify', body);
+		const third = await api.post('/v1/identify', {...body, metadata: {count: 2}});
+		expect(first.status).toBe(200);
+		expect(second.body).toEqual(first.body);
+		expect(third.body).toEqual(first.body);
+		const [record] = api.store.users('ct_test').filter((entry) => entry.userId === 'u-retry');
+		expect(record).toMatchObject({applied: 1, metadata: {count: 1}});
+		expect(api.store.sessions().filter((session) => session.userId === 'u-retry')).toHaveLength(1);
+		expect(api.logs.at(-1)).toContain('replayed');
+	});
+
+	it('applies concurrent copies of one call once', async () => {
+		const body = identifyBody({userId: 'u-race'});
+		const answers = await Promise.all(Array.from({length: 5}, () => api.post('/v1/identify', body)));
+		expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
+		const [record] = api.store.users('ct_test').filter((entry) => entry.userId === 'u-race');
+		expect(record.applied).toBe(1);
+	});
+
+	it('applies calls with new messageIds again', async () => {
+		const anonymousId = randomUUID();
+		await api.post('/v1/identify', identifyBody({userId: 'u-twice', anonymousId}));
+		await api.post('/v1/identify', identifyBody({userId: 'u-twice', anonymousId}));
+		const [record] = api.store.users('ct_test').filter((entry) => entry.userId === 'u-twice');
+		expect(record.applied).toBe(2);
+	});
+
+	it('treats the same messageId from another visitor as another call', async () => {
+		const messageId = randomUUID();
+		await api.post('/v1/identify', identifyBody({userId: 'u-shared', messageId}));
+		await api.post('/v1/identify', identifyBody({userId: 'u-shared', messageId}));
+		const [record] = api.store.users('ct_test').filter((entry) => entry.userId === 'u-shared');
+		expect(record.applied).toBe(2);
+	});
+
+	it('answers a retried logout with its first answer, not 401', async () => {
+		const identified = await api.post('/v1/identify', identifyBody({hash}));
+		const headers = {Authorization: `Bearer ${identified.body.session.token}`};
+		const body = {clientToken: 'ct_test', anonymousId: 'anon-logout', messageId: randomUUID()};
+		expect((await api.post('/v1/logout', body, {headers})).body).toEqual({ok: true});
+		expect((await api.post('/v1/logout', body, {headers})).body).toEqual({ok: true});
+		expect((await api.post('/v1/logout', {...body, messageId: randomUUID()}, {headers})).status).toBe(401);
+	});
+
+	it('remembers answers without a readable session token in the store', async () => {
+		const answer = await api.post('/v1/identify', identifyBody({hash}));
+		const everything = JSON.stringify([api.store.users(), api.store.sessions(), api.store.replies()]);
+		expect(api.store.replies().length).toBeGreaterThan(0);
+		expect(everything).not.toContain(answer.body.session.token);
+		expect(JSON.stringify(api.store.replies())).not.toContain('verified');
+	});
+});

@@ -1,0 +1,74 @@
+import {randomUUID} from 'node:crypto';
+import {describe, expect, it} from 'vitest';
+import {type IdentityStore, MemoryStore, signIdentity} from '../../src/server/index';
+import {identifyBody, SECRET, serve} from './helpers';
+
+// A store whose writes fail with an error that quotes what it was given,
+// as some database drivers do: the log must still not show a secret.
+class FailingStore extends MemoryStore implements IdentityStore {
+	failing = false;
+	override putUser(record: Parameters<MemoryStore['putUser']>[0]): void {
+		if (this.failing) {
+			throw new Error(`write failed for ${JSON.stringify(record)} with key ${SECRET}`);
+		}
+
+		super.putUser(record);
+	}
+}
+
+const store = new FailingStore();
+const api = await serve({
+	store,
+	clients: {
+		ct_test: {secrets: [SECRET]},
+		ct_throws: {
+			secrets: [SECRET],
+			variables: () => {
+				throw new Error(`variables exploded near ${SECRET}`);
+			},
+		},
+		ct_bad_variables: {secrets: [SECRET], variables: () => [1, 2] as unknown as Record<string, unknown>},
+		ct_async: {secrets: [SECRET], variables: async (userId) => ({vip: userId === '42'})},
+	},
+});
+const hash = signIdentity('42', SECRET).hash;
+
+describe('unexpected failures', () => {
+	it('answers 500 server_error without details when variables() throws, and logs it without the secret', async () => {
+		const answer = await api.post('/v1/identify', identifyBody({clientToken: 'ct_throws', hash}));
+		expect(answer.status).toBe(500);
+		expect(answer.body).toEqual({error: {code: 'server_error', message: expect.any(String)}});
+		expect(answer.text).not.toContain('exploded');
+		const line = api.logs.at(-1)!;
+		expect(line).toContain('500');
+		expect(line).toContain('variables exploded near [redacted]');
+		expect(line).not.toContain(SECRET);
+	});
+
+	it('answers 500 when variables() answers something that is not an object', async () => {
+		expect((await api.post('/v1/identify', identifyBody({clientToken: 'ct_bad_variables', hash}))).status).toBe(500);
+	});
+
+	it('awaits asynchronous variables', async () => {
+		const answer = await api.post('/v1/identify', identifyBody({clientToken: 'ct_async', hash}));
+		expect(answer.body.variables).toEqual({vip: true});
+	});
+
+	it('answers 500 when the store fails, blanks the hash out of the log, and applies the retry afterwards', async () => {
+		const body = identifyBody({hash, userId: '42', anonymousId: randomUUID()});
+		store.failing = true;
+		const failed = await api.post('/v1/identify', body);
+		expect(failed.status).toBe(500);
+		expect(api.logs.at(-1)).not.toContain(SECRET);
+		store.failing = false;
+		const retried = await api.post('/v1/identify', body);
+		expect(retried.status).toBe(200);
+		expect(retried.body.verified).toBe(true);
+	});
+
+	it('does not call variables() for an unverified call', async () => {
+		const answer = await api.post('/v1/identify', identifyBody({clientToken: 'ct_throws'}));
+		expect(answer.status).toBe(200);
+		expect(answer.body).toMatchObject({verified: false, variables: {}});
+	});
+});
