@@ -1,0 +1,19 @@
+// Types of demo.mjs, for test/demo.test.ts (the examples are plain JavaScript).
+
+export const DEMO_CLIENT_TOKEN: 'ct_demo';
+export const DEFAULT_SITE_PORT: number;
+export const DEFAULT_API_PORT: number;
+
+export type DemoVariables = {greeting: string; plan: string; unreadChangelog: number; checklist: Array<{title: string; done: boolean}>};
+
+export function demoVariables(userId: string): DemoVariables;
+
+export type RunningDemo = {siteUrl: string; apiUrl: string; clientToken: string; close(): Promise<void>};
+
+export function startDemo(options?: {
+	apiPort?: number;
+	sitePort?: number;
+	secret?: string;
+	log?: (line: string) => void;
+	fallbackToFreePort?: boolean;
+}): Promise<RunningDemo>;

@@ -1,0 +1,284 @@
+// The example customer's backend: a fake login, the one endpoint that signs
+// the logged-in user for Signet, and the pages. The private key lives in
+// this process only: no page, asset or log line ever holds it (or a hash).
+import {randomBytes} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import {createServer} from 'node:http';
+import {dirname, extname, join, resolve, sep} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {signIdentity} from '../../dist/server.mjs';
+import {USERS, userByLogin} from './users.mjs';
+
+const SITE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(SITE, '../..');
+const COOKIE = 'demo_user';
+
+/** Where the page gets the script-tag build; the snippet's SIGNET_UMD_URL becomes this. */
+export const UMD_PATH = '/dist/signet.umd.js';
+
+// Pages are templates: the server fills in the CSP nonce, the public client
+// token, the API's address and (index.html) the async snippet.
+const PAGES = new Map([
+	['/', 'index.html'],
+	['/index.html', 'index.html'],
+	['/esm.html', 'esm.html'],
+]);
+const ASSETS = new Set(['/app.js', '/esm.js', '/style.css', '/favicon.svg']);
+// Built files and ky (the ESM build's one dependency) are served from the
+// repository; anything else there (the server build, examples/*.mjs) is not.
+const MOUNTS = [
+	{prefix: '/dist/', directory: join(ROOT, 'dist'), allow: /^signet\.(umd\.js|mjs)(\.map)?$/},
+	{prefix: '/node_modules/ky/distribution/', directory: join(ROOT, 'node_modules/ky/distribution'), allow: /\.js(\.map)?$/},
+];
+const TYPES = {
+	'.html': 'text/html; charset=utf-8',
+	'.js': 'text/javascript; charset=utf-8',
+	'.mjs': 'text/javascript; charset=utf-8',
+	'.css': 'text/css; charset=utf-8',
+	'.svg': 'image/svg+xml',
+	'.map': 'application/json; charset=utf-8',
+};
+// An expiring hash lives between 5 s and a day.
+const TTL_RANGE = [5, 86_400];
+
+/**
+ * Starts the example customer site on loopback.
+ *
+ * @param {{apiUrl: string, secret: string, clientToken?: string, port?: number, host?: string, log?: (line: string) => void}} options
+ *   `apiUrl`: the identity API the page talks to (its `apiHost`); `secret`: the client's private key, used here only to sign.
+ * @returns {Promise<{url: string, port: number, close(): Promise<void>}>}
+ * @example
+ * const site = await startSite({apiUrl: 'http://127.0.0.1:8787', secret: process.env.SIGNET_SECRET, port: 8080});
+ */
+export async function startSite({apiUrl, secret, clientToken = 'ct_demo', port = 0, host = '127.0.0.1', log = () => {}}) {
+	if (typeof apiUrl !== 'string' || !/^https?:\/\//.test(apiUrl)) {
+		throw new TypeError('startSite needs apiUrl, the http(s) address of the identity API');
+	}
+
+	if (typeof secret !== 'string' || secret === '') {
+		throw new TypeError('startSite needs secret, the private key that signs user ids');
+	}
+
+	const config = {apiUrl: apiUrl.replace(/\/+$/, ''), apiOrigin: new URL(apiUrl).origin, secret, clientToken, log};
+	const server = createServer((request, response) => {
+		handle(request, response, config).catch((error) => {
+			log(`site: ${request.method} ${pathOf(request)} failed: ${error?.name ?? 'Error'}`);
+			if (!response.headersSent) {
+				send(response, 500, {error: 'server_error'});
+			} else {
+				response.destroy();
+			}
+		});
+	});
+	await new Promise((resolvePromise, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolvePromise();
+		});
+	});
+	const address = server.address();
+	return {
+		url: `http://${address.address}:${address.port}`,
+		port: address.port,
+		close: () =>
+			new Promise((resolvePromise, reject) => {
+				server.close((error) => (error ? reject(error) : resolvePromise()));
+				server.closeAllConnections();
+			}),
+	};
+}
+
+async function handle(request, response, config) {
+	const pathname = pathOf(request);
+	const method = request.method ?? 'GET';
+	const read = method === 'GET' || method === 'HEAD';
+
+	if (pathname === '/api/signet-identity' && read) {
+		return signedIdentity(request, response, config);
+	}
+
+	if (pathname === '/api/me' && read) {
+		const user = currentUser(request);
+		return send(response, 200, {user: user ? publicUser(user) : null});
+	}
+
+	if (pathname === '/api/login' && method === 'POST') {
+		return login(request, response, config);
+	}
+
+	if (pathname === '/api/logout' && method === 'POST') {
+		if (!sameOrigin(request)) {
+			return send(response, 403, {error: 'cross_origin'});
+		}
+
+		config.log('site: logout');
+		return send(response, 200, {user: null}, {'Set-Cookie': `${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`});
+	}
+
+	if (!read) {
+		return send(response, 405, {error: 'method_not_allowed'}, {Allow: 'GET, HEAD'});
+	}
+
+	if (PAGES.has(pathname)) {
+		return page(response, PAGES.get(pathname), config, method);
+	}
+
+	if (ASSETS.has(pathname)) {
+		return file(response, join(SITE, pathname.slice(1)), method);
+	}
+
+	for (const {prefix, directory, allow} of MOUNTS) {
+		if (pathname.startsWith(prefix)) {
+			const path = resolve(directory, '.' + sep + pathname.slice(prefix.length));
+			// Inside the directory, and a file name the mount allows: no ../ escape.
+			if (path.startsWith(directory + sep) && allow.test(path.slice(directory.length + 1).split(sep).join('/'))) {
+				return file(response, path, method);
+			}
+		}
+	}
+
+	return send(response, 404, {error: 'not_found'});
+}
+
+// The endpoint the page asks for the logged-in user's signed identity:
+// the only place the private key is used. ?ttl=N signs a hash that expires
+// in N seconds (refreshIdentity asks again before then).
+function signedIdentity(request, response, {secret, log}) {
+	const user = currentUser(request);
+	if (!user) {
+		return send(response, 401, {error: 'not_logged_in'});
+	}
+
+	const ttlText = new URL(request.url ?? '/', 'http://site.invalid').searchParams.get('ttl');
+	let expiration;
+	if (ttlText !== null) {
+		const ttl = Number(ttlText);
+		if (!Number.isInteger(ttl) || ttl < TTL_RANGE[0] || ttl > TTL_RANGE[1]) {
+			return send(response, 400, {error: 'invalid_ttl', message: `ttl must be a whole number of seconds from ${TTL_RANGE[0]} to ${TTL_RANGE[1]}`});
+		}
+
+		expiration = new Date(Date.now() + ttl * 1000);
+	}
+
+	const signed = signIdentity(user.id, secret, {expiration});
+	log(`site: signed user ${signed.userId}${signed.expiration ? ` until ${signed.expiration}` : ''}`);
+	return send(response, 200, signed);
+}
+
+async function login(request, response, {log}) {
+	// JSON only and same origin: another site cannot log a visitor in.
+	if (!sameOrigin(request) || !/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+		return send(response, 403, {error: 'cross_origin'});
+	}
+
+	let login;
+	try {
+		login = JSON.parse(await readBody(request, 1024))?.login;
+	} catch {}
+
+	const user = typeof login === 'string' ? userByLogin(login) : undefined;
+	if (!user) {
+		return send(response, 400, {error: 'unknown_user', message: `log in as one of: ${USERS.map((entry) => entry.login).join(', ')}`});
+	}
+
+	log(`site: login ${user.login} (user ${user.id})`);
+	return send(response, 200, {user: publicUser(user)}, {'Set-Cookie': `${COOKIE}=${user.login}; Path=/; HttpOnly; SameSite=Lax`});
+}
+
+async function page(response, name, {apiUrl, apiOrigin, clientToken}, method) {
+	const nonce = randomBytes(16).toString('base64');
+	const umdUrl = UMD_PATH;
+	const snippet = (await readFile(join(ROOT, 'dist/snippet.min.js'), 'utf8')).trim().replace('SIGNET_UMD_URL', umdUrl);
+	const values = {nonce, clientToken, apiHost: apiUrl, snippet};
+	const html = (await readFile(join(SITE, name), 'utf8')).replace(/\{\{(\w+)\}\}/g, (match, key) => {
+		if (!(key in values)) {
+			return match;
+		}
+
+		// The snippet is code for a <script> element; the rest are attribute values.
+		return key === 'snippet' ? values.snippet.replaceAll('</', '<\\/') : escapeAttribute(values[key]);
+	});
+	const csp = [
+		"default-src 'none'",
+		`script-src 'self' 'nonce-${nonce}'`,
+		"style-src 'self'",
+		"img-src 'self'",
+		`connect-src 'self' ${apiOrigin}`,
+		"base-uri 'none'",
+		"form-action 'self'",
+		"frame-ancestors 'none'",
+	].join('; ');
+	return send(response, 200, html, {'Content-Type': TYPES['.html'], 'Content-Security-Policy': csp, 'Referrer-Policy': 'no-referrer'}, method);
+}
+
+async function file(response, path, method) {
+	let content;
+	try {
+		content = await readFile(path);
+	} catch (error) {
+		if (error?.code === 'ENOENT' || error?.code === 'EISDIR') {
+			return send(response, 404, {error: 'not_found'});
+		}
+
+		throw error;
+	}
+
+	return send(response, 200, content, {'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream'}, method);
+}
+
+function send(response, status, body, headers = {}, method = 'GET') {
+	const isJson = typeof body === 'object' && !(body instanceof Uint8Array);
+	const payload = isJson ? JSON.stringify(body) : body;
+	response.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Cache-Control': 'no-store',
+		'X-Content-Type-Options': 'nosniff',
+		...headers,
+	});
+	response.end(method === 'HEAD' ? undefined : payload);
+}
+
+function currentUser(request) {
+	const cookie = request.headers.cookie ?? '';
+	const login = cookie
+		.split(';')
+		.map((part) => part.trim().split('='))
+		.find(([name]) => name === COOKIE)?.[1];
+	return login ? userByLogin(login) : undefined;
+}
+
+function publicUser({login, id, name, email, plan}) {
+	return {login, id, name, email, plan};
+}
+
+// A browser sends Origin on every POST; it must be this site.
+function sameOrigin(request) {
+	const origin = request.headers.origin;
+	return origin === undefined || origin === `http://${request.headers.host}`;
+}
+
+function pathOf(request) {
+	try {
+		const path = decodeURIComponent(new URL(request.url ?? '/', 'http://site.invalid').pathname);
+		return path.includes('\0') ? '/?' : path;
+	} catch {
+		return '/?';
+	}
+}
+
+async function readBody(request, limit) {
+	let text = '';
+	for await (const chunk of request) {
+		text += chunk;
+		if (text.length > limit) {
+			throw new RangeError('request body too large');
+		}
+	}
+
+	return text;
+}
+
+function escapeAttribute(value) {
+	return String(value).replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
