@@ -136,7 +136,9 @@ export class Client {
 			this.#transport = transport;
 			this.#local = safeStorage(settings.storage.local, 'localStorage');
 			this.#sessions = safeStorage(settings.storage.session, 'sessionStorage');
-			this.#anonymousId = this.#local.get(this.#key('anonymousId')) ?? this.#newAnonymousId();
+			// || and not ??: an empty stored id (storage edited by hand or by
+			// another script) would make the API refuse every call.
+			this.#anonymousId = this.#local.get(this.#key('anonymousId')) || this.#newAnonymousId();
 			// While the page goes away, requests must outlive it.
 			globalThis.addEventListener?.('pagehide', () => transport.hidden(true));
 			globalThis.addEventListener?.('pageshow', () => transport.hidden(false));
@@ -195,7 +197,9 @@ export class Client {
 	async #identify(requested: IdentifyCall): Promise<IdentityResult> {
 		const accepted = this.#accepted;
 		if (accepted?.key === callKey(requested) && !hasExpired(requested)) {
-			return {...accepted.result};
+			// A deep copy each time (variables included): changing a result must not
+			// change what getVariable() or a later deduped identify answers.
+			return structuredClone(accepted.result);
 		}
 
 		const {status, userId} = this.#state;
@@ -265,8 +269,8 @@ export class Client {
 		}
 
 		this.#debug(`${call.userId}: ${verified ? 'verified' : verification}`);
-		this.#events.emit('identified', {...result});
-		return {...result};
+		this.#events.emit('identified', structuredClone(result));
+		return structuredClone(result);
 	}
 
 	async #fail(error: unknown): Promise<SignetError> {
@@ -331,8 +335,8 @@ export class Client {
 				const failure = await toSignetError(error, this.#settings!.apiHost);
 				// A lapsed session falls through: the hash still in memory proves the identity again.
 				if (!(failure instanceof ApiError && failure.apiCode === 'session_invalid')) {
-					this.#events.emit('error', failure);
-					throw failure;
+					// Like a failed identify: the 'error' event, and the state keeps the error.
+					throw await this.#fail(failure);
 				}
 			}
 		}

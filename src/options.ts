@@ -23,7 +23,8 @@ const isFunction = (value: unknown) => typeof value === 'function';
 
 // Each optional setting: its default, what it must be, and what to say if it is not.
 const OPTIONAL: Array<[name: keyof InitOptions, fallback: unknown, valid: (value: any) => boolean, rule: string]> = [
-	['timeoutMs', 10_000, (value) => value > 0 && value < 2 ** 31, 'a positive number of milliseconds'],
+	// typeof first: a comparison alone would let '300' or true through.
+	['timeoutMs', 10_000, (value) => typeof value === 'number' && value > 0 && value < 2 ** 31, 'a positive number of milliseconds'],
 	['retries', 5, (value) => Number.isInteger(value) && value >= 0 && value <= 20, 'an integer from 0 to 20'],
 	['debug', false, (value) => typeof value === 'boolean', 'a boolean'],
 	['refreshIdentity', undefined, isFunction, 'a function'],

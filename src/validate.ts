@@ -35,6 +35,7 @@ export function checkUserId(userId: unknown): string {
  * Metadata must be a plain JSON object under 16 KiB, without keys that
  * reach a prototype, and without values JSON would drop or change
  * (functions, undefined, NaN, dates, class instances, BigInt, cycles).
+ * Answers a copy, taken at call time.
  */
 export function checkMetadata(metadata: unknown, required = false): Metadata | undefined {
 	if (metadata === undefined && !required) {
@@ -48,7 +49,11 @@ export function checkMetadata(metadata: unknown, required = false): Metadata | u
 			const original = this[key];
 			if (FORBIDDEN_KEYS.includes(key)) {
 				problem ||= `has the forbidden key "${key}"`;
-			} else if (typeof original === 'object' ? original !== null && !Array.isArray(original) && !isPlainObject(original) : !['string', 'boolean'].includes(typeof original) && !Number.isFinite(original)) {
+			} else if (
+				// toJSON (dates, or any object with one) would send something else than what was given.
+				value !== original ||
+				(typeof original === 'object' ? original !== null && !Array.isArray(original) && !isPlainObject(original) : !['string', 'boolean'].includes(typeof original) && !Number.isFinite(original))
+			) {
 				problem ||= `has a value JSON cannot carry at "${key}"`;
 			}
 
@@ -62,7 +67,9 @@ export function checkMetadata(metadata: unknown, required = false): Metadata | u
 		problem = `is over ${MAX_METADATA_BYTES} bytes as JSON`;
 	}
 
-	return problem ? refuse('invalid_metadata', `metadata ${problem}.`) : (metadata as Metadata);
+	// A copy of what was checked: the page may change its object while the
+	// call waits in the queue, and what is sent must be what was validated.
+	return problem ? refuse('invalid_metadata', `metadata ${problem}.`) : (JSON.parse(json) as Metadata);
 }
 
 /** The hash, without surrounding whitespace, if it is a 32-byte digest in hex or base64. */
