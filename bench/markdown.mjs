@@ -1,0 +1,54 @@
+// `node bench/markdown.mjs`: the README's "Size and speed" section, in
+// Markdown, from the last bench/results.json (written by `npm run bench`).
+import {readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+
+const n = (value) => value.toLocaleString('en-US');
+const ms = (value) => `${value.toFixed(1)} ms`;
+const kib = (value) => `${(value / 1024).toFixed(0)} KiB`;
+
+/** The section's Markdown for one results.json. */
+export function formatMarkdown(results) {
+	const {sizes, requests, pageLoad, replay, memory} = results;
+	const size = (file) => sizes[file];
+	const budget = ({budget, gzip, raw}) =>
+		budget?.gzip !== undefined ? `${n(budget.gzip)} gzip${gzip > budget.gzip ? ' (**over**)' : ''}` : budget?.raw !== undefined ? `${n(budget.raw)} minified${raw > budget.raw ? ' (**over**)' : ''}` : '—';
+	const requestRow = (label, {identify, preflight}) => `| ${label} | ${identify} | ${preflight} |`;
+	return `## Size and speed
+
+Measured with \`npm run bench\` on ${results.date.slice(0, 10)} (Node ${results.node.replace(/^v/, '')}, headless Chromium ${results.chromium}, ${results.cpus}); the full figures are in \`bench/results.json\`, and \`node bench/markdown.mjs\` prints this section from them. The budgets are tests in \`npm test\` (\`test/size.test.ts\`, \`test/budget.test.ts\`); the timings are measured, never asserted.
+
+| file | minified | gzip -9 | brotli | budget |
+| --- | ---: | ---: | ---: | --- |
+${Object.entries(sizes)
+	.map(([label, entry]) => `| ${label.replace(/^([^,]+)/, '`$1`')} | ${n(entry.raw)} B | ${n(entry.gzip)} B | ${n(entry.brotli)} B | ${budget(entry)} |`)
+	.join('\n')}
+
+"With ky" is \`dist/signet.mjs\` bundled with ky (resolved from node_modules) and minified, as an app's bundler ships it; an app that already uses ky pays only the "without ky" figure. The README's snippet is \`dist/snippet.min.js\` with \`SIGNET_UMD_URL\` replaced by the address of \`signet.umd.js\`: ${n(size('dist/snippet.min.js').raw - 'SIGNET_UMD_URL'.length)} bytes plus the address.
+
+Requests, counted at the reference API on another port of 127.0.0.1 (every call cross-origin, as on a customer's site):
+
+| calls | \`POST /v1/identify\` | CORS preflights |
+| --- | ---: | ---: |
+${requestRow('first identify', requests.firstIdentify)}
+${requestRow('the same identify again', requests.repeatedIdenticalIdentify)}
+${requestRow('another user', requests.identityChange)}
+${requestRow('100 calls of 10 users in one tick, each user\'s calls together', requests.hundredCallsTenUsersGrouped)}
+${requestRow('100 calls of 10 users in one tick, users alternating', requests.hundredCallsTenUsersInterleaved)}
+
+Identify bodies go as \`text/plain\`, so no call needs a preflight; a call equal to the last accepted one is answered from memory, and any other call is one request (alternating users is an identity change every call).
+
+Page load with the snippet (median of ${pageLoad.loads} cold loads, no cache):
+
+- ${ms(pageLoad.umdArrivedToIdentifyRequestMs.median)} from \`signet.umd.js\` arriving to the identify request leaving (Resource Timing); ${ms(pageLoad.umdArrivedToIdentifiedMs.median)} until \`identifyUser\` resolved against the loopback API.
+- ${ms(pageLoad.mainThreadScriptMs.median)} of JavaScript on the main thread to compile and run the file, \`init\` and \`identifyUser\` (CDP \`Performance.getMetrics\`, ScriptDuration); ${ms(pageLoad.mainThreadTaskMs.median)} of main-thread tasks of any kind in that time (TaskDuration).
+
+Replaying ${n(replay.calls)} calls recorded by the snippet before load (half \`getIdentity\`, half one identical \`identifyUser\`): ${ms(replay.mainThreadTaskMs)} of main-thread time in all (${ms(replay.mainThreadScriptMs)} JavaScript), longest single task ${ms(replay.longestTaskMs)} (median of ${replay.runs}, timed under a trace), ${replay.identifyRequests} request.
+
+Memory, ${n(memory.calls)} \`identifyUser\` calls going round ${n(memory.users)} users (each twice in a row, so ${n(memory.identifyRequests)} requests), JS heap after a forced GC: ${memory.readings.map((reading) => `${kib(reading.jsBytes)} after ${n(reading.afterCalls)} call${reading.afterCalls === 1 ? '' : 's'}`).join(', ')}. Most of the growth comes in the first round of users, while the code warms up; from ${n(memory.readings[1].afterCalls)} to ${n(memory.calls)} calls it is ${memory.growthPerCallAfterWarmUpBytes} bytes per call. The SDK keeps only the last accepted identity, whatever the number of users.
+`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	process.stdout.write(formatMarkdown(JSON.parse(readFileSync(new URL('results.json', import.meta.url), 'utf8'))));
+}

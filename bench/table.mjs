@@ -1,0 +1,65 @@
+// The bench's stdout: one readable table per measurement.
+
+const bytes = (value) => value.toLocaleString('en-US');
+const ms = (value) => `${value.toFixed(1)} ms`;
+const kib = (value) => `${(value / 1024).toFixed(1)} KiB`;
+
+function table(title, head, rows) {
+	const widths = head.map((cell, column) => Math.max(String(cell).length, ...rows.map((row) => String(row[column]).length)));
+	const line = (cells) => cells.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join('  ');
+	return [`\n${title}`, line(head), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function budgetText({budget, gzip, raw}) {
+	if (budget?.gzip !== undefined) {
+		return `${bytes(budget.gzip)} gzip ${gzip <= budget.gzip ? 'ok' : 'OVER'}`;
+	}
+
+	if (budget?.raw !== undefined) {
+		return `${bytes(budget.raw)} raw ${raw <= budget.raw ? 'ok' : 'OVER'}`;
+	}
+
+	return '';
+}
+
+/** All of results.json as text tables. */
+export function formatResults(results) {
+	const {sizes, requests, pageLoad, replay, memory} = results;
+	const count = ({identify, preflight}) => [identify, preflight];
+	const range = ({median, min, max}) => `${ms(median)} (${min.toFixed(1)}–${max.toFixed(1)})`;
+	return [
+		`Signet bench, ${results.date}: Node ${results.node}, Chromium ${results.chromium}, ${results.cpus}`,
+		table(
+			'Size (bytes)',
+			['file', 'raw', 'gzip -9', 'brotli', 'budget'],
+			Object.entries(sizes).map(([file, size]) => [file, bytes(size.raw), bytes(size.gzip), bytes(size.brotli), budgetText(size)]),
+		),
+		table('Requests at the API (headless Chromium, API on another port)', ['scenario', 'POST /v1/identify', 'OPTIONS'], [
+			['first identify', ...count(requests.firstIdentify)],
+			['repeated identical identify', ...count(requests.repeatedIdenticalIdentify)],
+			['identity change (another user)', ...count(requests.identityChange)],
+			['100 calls, 10 users, one tick, grouped by user', ...count(requests.hundredCallsTenUsersGrouped)],
+			['100 calls, 10 users, one tick, interleaved', ...count(requests.hundredCallsTenUsersInterleaved)],
+		]),
+		table(`Page load with the snippet: median (min–max) of ${pageLoad.loads} cold loads`, ['measure', 'value'], [
+			['UMD arrived → identify request left', range(pageLoad.umdArrivedToIdentifyRequestMs)],
+			['UMD arrived → identify resolved (loopback API)', range(pageLoad.umdArrivedToIdentifiedMs)],
+			['main thread, JavaScript (UMD eval + init + identify)', range(pageLoad.mainThreadScriptMs)],
+			['main thread, all tasks in that time', range(pageLoad.mainThreadTaskMs)],
+		]),
+		table(`Replay of ${bytes(replay.calls)} calls queued by the snippet (median of ${replay.runs})`, ['measure', 'value'], [
+			['main thread, all tasks', ms(replay.mainThreadTaskMs)],
+			['main thread, JavaScript', ms(replay.mainThreadScriptMs)],
+			['longest single task, traced (upper bound)', `${ms(replay.longestTaskMs)} (max ${ms(replay.longestTaskMaxMs)})`],
+			['long tasks ≥ 50 ms per untraced run (longtask observer)', replay.longTasksOver50Ms.map((tasks) => (tasks.length ? tasks.join('+') : '–')).join(', ')],
+			['identify requests / preflights', `${replay.identifyRequests} / ${replay.preflights}`],
+		]),
+		table(`Memory: ${bytes(memory.calls)} identify calls, ${bytes(memory.users)} users in rotation, each twice in a row`, ['measure', 'value'], [
+			...memory.readings.map((reading) => [`JS heap after ${bytes(reading.afterCalls)} call${reading.afterCalls === 1 ? '' : 's'}`, kib(reading.jsBytes)]),
+			['growth, first call → all', kib(memory.growthBytes)],
+			[`growth after warm-up (${bytes(memory.readings[1].afterCalls)} → ${bytes(memory.calls)})`, `${kib(memory.growthAfterWarmUpBytes)} (${memory.growthPerCallAfterWarmUpBytes} B/call)`],
+			['identify requests / preflights', `${bytes(memory.identifyRequests)} / ${memory.preflights}`],
+			['embedder (Blink) heap growth per request: SDK / bare fetch()', `${memory.embedderGrowthPerRequestBytes} B / ${memory.control.embedderGrowthPerRequestBytes} B`],
+		]),
+	].join('\n');
+}

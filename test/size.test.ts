@@ -1,0 +1,66 @@
+// The size budgets of the shipped browser files (nanoid's size-limit idea,
+// as a test inside `npm test`): one case per file, measured on what the
+// build wrote to dist/. `npm run bench` reports the same sizes with brotli.
+import {existsSync, readFileSync} from 'node:fs';
+import {gzipSync} from 'node:zlib';
+import {describe, expect, it} from 'vitest';
+
+const BROWSER_FILES = ['dist/signet.umd.js', 'dist/signet.mjs', 'dist/snippet.min.js'];
+
+function read(file: string): string {
+	const path = new URL(`../${file}`, import.meta.url);
+	if (!existsSync(path)) {
+		throw new Error(`${file} is missing: run \`npm run build\` (npm test builds first).`);
+	}
+
+	return readFileSync(path, 'utf8');
+}
+
+const gzip9 = (code: string) => gzipSync(code, {level: 9}).length;
+
+describe('size budgets', () => {
+	it('keeps dist/signet.umd.js within 8,000 bytes gzip -9', () => {
+		const code = read('dist/signet.umd.js');
+		const size = gzip9(code);
+		console.log(`dist/signet.umd.js: ${size} bytes gzip -9 (${code.length} minified), budget 8,000`);
+		expect(size).toBeLessThanOrEqual(8000);
+	});
+
+	it('keeps dist/signet.mjs within 4,000 bytes gzip -9 without ky', () => {
+		const code = read('dist/signet.mjs');
+		const size = gzip9(code);
+		console.log(`dist/signet.mjs: ${size} bytes gzip -9 (${code.length} minified, ky not included), budget 4,000`);
+		expect(size).toBeLessThanOrEqual(4000);
+	});
+
+	it('keeps dist/snippet.min.js within 600 bytes minified', () => {
+		const code = read('dist/snippet.min.js');
+		const size = Buffer.byteLength(code);
+		console.log(`dist/snippet.min.js: ${size} bytes minified (${gzip9(code)} gzip -9), budget 600`);
+		expect(size).toBeLessThanOrEqual(600);
+	});
+});
+
+describe('what the browser files contain', () => {
+	it('leaves ky out of dist/signet.mjs for the app bundler to share', () => {
+		const code = read('dist/signet.mjs');
+		expect(code).toMatch(/from\s*["']ky["']/);
+		// ky's own error class would be in the file if ky were bundled.
+		expect(code).not.toContain('"HTTPError"');
+	});
+
+	it.each(BROWSER_FILES)('ships no signing code in %s', (file) => {
+		const code = read(file);
+		for (const signing of ['createHmac', 'subtle.sign', 'importKey']) {
+			expect(code, `${file} contains ${signing}`).not.toContain(signing);
+		}
+
+		// The name may appear in prose ("sign on your server with signIdentity"),
+		// never as a function: defined, called, exported or passed around.
+		expect(code).not.toMatch(/signIdentity\s*[(=:,;})]|as\s+signIdentity\b|["']signIdentity["']/);
+	});
+
+	it('keeps the literal SIGNET_UMD_URL placeholder in dist/snippet.min.js', () => {
+		expect(read('dist/snippet.min.js')).toContain('"SIGNET_UMD_URL"');
+	});
+});
