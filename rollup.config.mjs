@@ -55,7 +55,7 @@ export default [
 			format: 'es',
 			plugins: [
 				terser({
-					ecma: 2015,
+					ecma: 2020,
 					module: false,
 					compress: {passes: 3, unsafe: true},
 					mangle: {toplevel: true},

@@ -1,15 +1,13 @@
 // The named exports act on one shared client, made on first use: importing
 // the package creates nothing and touches no global.
-import { Client } from './client';
+import { createClient } from './client';
+import type { Client } from './types/client';
 import type { IdentityResult, IdentityState, SignetEvent, SignetEvents } from './types/identity';
 import type { InitOptions, Metadata, Verification } from './types/options';
 
 let shared: Client | undefined;
 
-function client(): Client {
-	shared ??= new Client();
-	return shared;
-}
+const client = () => (shared ??= createClient());
 
 /**
  * Sets Signet up for this page. With `user`, identifies that user as well.
@@ -93,16 +91,4 @@ export function getVariable<T>(name: string, fallback: T): unknown {
  */
 export function on<E extends SignetEvent>(event: E, handler: (payload: SignetEvents[E]) => void): () => void {
 	return client().on(event, handler);
-}
-
-/**
- * An isolated instance with its own token, state and queue: for two widget
- * projects on one page. Throws `InvalidArgumentError` for bad options.
- *
- * @example
- * const widgets = createClient({ clientToken: 'ct_a', apiHost: 'https://api.example.com' });
- * await widgets.identifyUser('42', {}, { hash });
- */
-export function createClient(options: InitOptions): Client {
-	return new Client(options);
 }

@@ -1,7 +1,8 @@
 // The npm entry (ESM). Pure: importing it runs nothing and touches no
 // browser global, so it is safe under server-side rendering.
-export { init, identifyUser, updateUser, logout, getIdentity, getAnonymousId, getVariable, on, createClient } from './default-client';
-export { Client } from './client';
+export { init, identifyUser, updateUser, logout, getIdentity, getAnonymousId, getVariable, on } from './default-client';
+export { createClient } from './client';
+export type { Client } from './types/client';
 export { SignetError } from './errors/signet-error';
 export { InvalidArgumentError, type InvalidArgumentCode } from './errors/invalid-argument-error';
 export { NotInitializedError } from './errors/not-initialized-error';

@@ -19,17 +19,14 @@ export type Settings = {
 // Any option named like a private key: it must never reach a browser.
 const SECRET_NAME = /secret|private_?key/i;
 
-const isFunction = (value: unknown) => typeof value === 'function';
-
-// Each optional setting: its default, what it must be, and what to say if it is not.
-const OPTIONAL: Array<[name: keyof InitOptions, fallback: unknown, valid: (value: any) => boolean, rule: string]> = [
-	// typeof first: a comparison alone would let '300' or true through.
-	['timeoutMs', 10_000, (value) => typeof value === 'number' && value > 0 && value < 2 ** 31, 'a positive number of milliseconds'],
-	['retries', 5, (value) => Number.isInteger(value) && value >= 0 && value <= 20, 'an integer from 0 to 20'],
-	['debug', false, (value) => typeof value === 'boolean', 'a boolean'],
-	['refreshIdentity', undefined, isFunction, 'a function'],
-	['fetch', undefined, isFunction, 'a function'],
-	['storage', {}, (value) => typeof value === 'object' && value !== null, 'an object: { local, session }'],
+// Each optional setting: its default, its type, and for numbers their range.
+const OPTIONAL: Array<[name: keyof InitOptions, fallback: unknown, type: string, min?: number, max?: number]> = [
+	['timeoutMs', 10_000, 'number', 1, 2 ** 31 - 1],
+	['retries', 5, 'number', 0, 20],
+	['debug', false, 'boolean'],
+	['refreshIdentity', undefined, 'function'],
+	['fetch', undefined, 'function'],
+	['storage', {}, 'object'],
 ];
 
 function refuse(message: string): never {
@@ -45,30 +42,31 @@ function refuse(message: string): never {
  */
 export function normaliseOptions(options: unknown): Settings {
 	if (typeof options !== 'object' || options === null) {
-		refuse('init() needs { clientToken, apiHost }.');
+		refuse('options must be an object');
 	}
 
 	const raw = options as InitOptions & Record<string, unknown>;
 	for (const key of Object.keys(raw)) {
 		if (SECRET_NAME.test(key)) {
-			refuse(`"${key}": the private key belongs on your server, never in the browser. Sign there with signIdentity and pass only the hash.`);
+			refuse(`${key}: the private key belongs on your server, not in the browser`);
 		}
 	}
 
 	const {clientToken, apiHost, user} = raw;
 	if (typeof clientToken !== 'string' || clientToken.trim() === '') {
-		refuse('clientToken is required.');
+		refuse('clientToken is required');
 	}
 
 	if (typeof apiHost !== 'string' || !/^https?:\/\/[^/?#\s]/i.test(apiHost)) {
-		refuse('apiHost must be an http(s) URL.');
+		refuse('apiHost must be an http(s) URL');
 	}
 
 	const settings = {clientToken, apiHost: apiHost.replace(/\/+$/, '')} as Record<string, unknown>;
-	for (const [name, fallback, valid, rule] of OPTIONAL) {
+	for (const [name, fallback, type, min = 0, max = 0] of OPTIONAL) {
 		const value = raw[name] ?? fallback;
-		if (value !== undefined && !valid(value)) {
-			refuse(`${name} must be ${rule}.`);
+		// A number must be a whole one within its range; an object must not be null.
+		if (value !== undefined && (typeof value !== type || value === null || (type === 'number' && !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)))) {
+			refuse(type === 'number' ? `${name} must be an integer from ${min} to ${max}` : `${name} must be a ${type}`);
 		}
 
 		settings[name] = value;
@@ -76,7 +74,7 @@ export function normaliseOptions(options: unknown): Settings {
 
 	if (user !== undefined) {
 		if (typeof user !== 'object' || user === null) {
-			throw new InvalidArgumentError('invalid_user_id', 'user must be { id, metadata, hash, expiration }.');
+			throw new InvalidArgumentError('invalid_user_id', 'user must be an object');
 		}
 
 		settings.user = checkIdentify(user.id, user.metadata, user);

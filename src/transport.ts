@@ -99,7 +99,7 @@ export class Transport {
 		try {
 			return await response.json();
 		} catch (error) {
-			throw new ApiError(response.status, 'invalid_response', 'The answer is not JSON.', {cause: error});
+			throw new ApiError(response.status, 'invalid_response', 'answer is not JSON', {cause: error});
 		}
 	}
 }

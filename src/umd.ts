@@ -2,7 +2,7 @@
 // it takes over from the snippet's stub, replays what the stub recorded,
 // and leaves the real API in its place.
 import { invoke, METHODS, replay, type Method, type RecordedCall } from './buffer';
-import { Client } from './client';
+import { createClient } from './client';
 import { ApiError } from './errors/api-error';
 import { IdentityVerificationError } from './errors/identity-verification-error';
 import { InvalidArgumentError } from './errors/invalid-argument-error';
@@ -23,11 +23,11 @@ type GlobalApi = ((method: Method, ...args: unknown[]) => unknown) & Record<Meth
 type Stub = {q?: RecordedCall[]; loaded?: boolean};
 
 function createGlobalApi(): GlobalApi {
-	const client = new Client();
+	const client = createClient();
 	// The command form, Signet('identifyUser', …), answers what the method answers.
 	const api = ((method: Method, ...args: unknown[]) => invoke(api, method, args)) as GlobalApi;
 	for (const method of METHODS) {
-		api[method] = (client[method] as (...args: unknown[]) => unknown).bind(client);
+		api[method] = client[method];
 	}
 
 	return Object.assign(api, {loaded: true as const, SignetError, InvalidArgumentError, NotInitializedError, IdentityVerificationError, NetworkError, ApiError});

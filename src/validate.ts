@@ -28,7 +28,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function checkUserId(userId: unknown): string {
 	const problem = userIdProblem(userId);
-	return problem ? refuse('invalid_user_id', `userId ${problem}.`) : String(userId);
+	return problem ? refuse('invalid_user_id', `userId ${problem}`) : String(userId);
 }
 
 /**
@@ -48,28 +48,28 @@ export function checkMetadata(metadata: unknown, required = false): Metadata | u
 		json = JSON.stringify(metadata, function (this: Record<string, unknown>, key, value: unknown) {
 			const original = this[key];
 			if (FORBIDDEN_KEYS.includes(key)) {
-				problem ||= `has the forbidden key "${key}"`;
+				problem ||= `has the key ${key}`;
 			} else if (
 				// toJSON (dates, or any object with one) would send something else than what was given.
 				value !== original ||
 				(typeof original === 'object' ? original !== null && !Array.isArray(original) && !isPlainObject(original) : !['string', 'boolean'].includes(typeof original) && !Number.isFinite(original))
 			) {
-				problem ||= `has a value JSON cannot carry at "${key}"`;
+				problem ||= `has a non-JSON value at ${key}`;
 			}
 
 			return value;
 		});
 	} catch {
-		problem ||= 'is circular or has a BigInt';
+		problem ||= 'is not JSON';
 	}
 
 	if (!problem && new TextEncoder().encode(json).length > MAX_METADATA_BYTES) {
-		problem = `is over ${MAX_METADATA_BYTES} bytes as JSON`;
+		problem = `is over ${MAX_METADATA_BYTES} bytes`;
 	}
 
 	// A copy of what was checked: the page may change its object while the
 	// call waits in the queue, and what is sent must be what was validated.
-	return problem ? refuse('invalid_metadata', `metadata ${problem}.`) : (JSON.parse(json) as Metadata);
+	return problem ? refuse('invalid_metadata', `metadata ${problem}`) : (JSON.parse(json) as Metadata);
 }
 
 /** The hash, without surrounding whitespace, if it is a 32-byte digest in hex or base64. */
@@ -79,18 +79,18 @@ export function checkHash(hash: unknown): string | undefined {
 	}
 
 	// The message never quotes the value: it is a credential.
-	return isHashFormat(hash) ? hash.trim() : refuse('invalid_hash', 'hash must be an HMAC-SHA256 in hex or base64.');
+	return isHashFormat(hash) ? hash.trim() : refuse('invalid_hash', 'hash must be hex or base64 HMAC-SHA256');
 }
 
 /** The expiration's wire string: a string verbatim, a Date as ISO. */
 export function checkExpiration(expiration: unknown): string | undefined {
-	return expiration == null ? undefined : expirationString(expiration) ?? refuse('invalid_expiration', 'expiration must be a valid date.');
+	return expiration == null ? undefined : expirationString(expiration) ?? refuse('invalid_expiration', 'expiration must be a valid date');
 }
 
 /** Checks a whole identify call; throws `InvalidArgumentError` for the first bad argument. */
 export function checkIdentify(userId: unknown, metadata: unknown, verification: unknown): IdentifyCall {
 	if (verification != null && typeof verification !== 'object') {
-		refuse('invalid_hash', 'verification must be { hash, expiration }.');
+		refuse('invalid_hash', 'verification must be an object');
 	}
 
 	const {hash, expiration} = (verification ?? {}) as Verification;

@@ -2,9 +2,9 @@
 import type { VerificationCode } from './errors/identity-verification-error';
 
 const CAUSES: Record<VerificationCode, string> = {
-	hash_missing: 'no hash was sent: sign the user id on your server with signIdentity and pass { hash }',
-	hash_invalid: 'the hash does not match this user id: signed with another key, for another id, or with another expiration',
-	hash_expired: 'the hash has expired: sign a new one, or give init() a refreshIdentity function',
+	hash_missing: 'no hash sent; sign the user id on your server',
+	hash_invalid: 'hash signed with another key, user id or expiration',
+	hash_expired: 'hash expired; sign a new one or pass refreshIdentity',
 };
 
 /** The likely cause of a verification code, as a sentence fragment. */
@@ -14,10 +14,10 @@ export function likelyCause(code: VerificationCode): string {
 
 /** The one warning for a refused identity (403, or expired before sending). */
 export function rejectedWarning(code: VerificationCode): string {
-	return `Signet: identity rejected (${code}): ${likelyCause(code)}. Continuing as anonymous.`;
+	return `Signet: identity rejected, now anonymous (${code}: ${likelyCause(code)})`;
 }
 
 /** The one warning for monitor mode: accepted now, refused once enforcement is on. */
 export function monitorWarning(code: VerificationCode): string {
-	return `Signet: identity not verified (${code}): ${likelyCause(code)}. It would be rejected once enforcement is on.`;
+	return `Signet: identity would be rejected once enforcement is on (${code}: ${likelyCause(code)})`;
 }

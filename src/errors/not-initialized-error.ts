@@ -11,7 +11,7 @@ export class NotInitializedError extends SignetError {
 	override name = 'NotInitializedError' as const;
 	declare readonly code: 'not_initialized' | 'not_identified';
 
-	constructor(code: 'not_initialized' | 'not_identified' = 'not_initialized', message = 'Call init() first.') {
+	constructor(code: 'not_initialized' | 'not_identified' = 'not_initialized', message = 'call init() first') {
 		super(code, message);
 	}
 }

@@ -3,7 +3,7 @@ const HEX = /^[\da-f]{64}$/i;
 // character carries 2 unused bits, which must be zero: otherwise several
 // strings would decode to the same bytes, and a flipped bit could go unseen.
 // Either alphabet is accepted (base64 or base64url), but not a mix of both.
-const BASE64 = /^([\w-]{42}|[\w+/]{42})[AEIMQUYcgkosw048]=?$/;
+const BASE64 = /^([\w-]{42}|[A-Za-z\d+/]{42})[AEIMQUYcgkosw048]=?$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /**
@@ -21,7 +21,7 @@ export function isHashFormat(hash: unknown): hash is string {
 	}
 
 	const text = hash.trim();
-	return HEX.test(text) || (BASE64.test(text) && !(/[-_]/.test(text) && /[+/]/.test(text)));
+	return HEX.test(text) || BASE64.test(text);
 }
 
 /**

@@ -14,11 +14,11 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
  */
 export function userIdProblem(userId: unknown): string | undefined {
 	if (typeof userId === 'number') {
-		return Number.isSafeInteger(userId) ? undefined : 'must be a safe integer when it is a number';
+		return Number.isSafeInteger(userId) ? undefined : 'must be a safe integer';
 	}
 
 	if (typeof userId !== 'string') {
-		return 'must be a string or a safe integer';
+		return 'must be a string or number';
 	}
 
 	if (userId.length === 0) {

@@ -63,10 +63,21 @@ describe.each([
 		expect(() => off()).not.toThrow();
 	});
 
-	it('makes createClient() refuse to run without a browser or a fetch option', async () => {
+	it('makes a createClient() made during a render answer unsupported_environment instead of throwing', async () => {
 		const sdk = await load();
 
-		expect(() => sdk.createClient({clientToken: 'ct_ssr', apiHost: 'https://api.example.com'})).toThrow(expect.objectContaining({code: 'unsupported_environment'}));
+		const client = sdk.createClient({clientToken: 'ct_ssr', apiHost: 'https://api.example.com'});
+
+		await expect(client.identifyUser('42')).rejects.toMatchObject({name: 'SignetError', code: 'unsupported_environment'});
+		await expect(client.logout()).rejects.toMatchObject({code: 'unsupported_environment'});
+		await expect(client.ready).resolves.toBeUndefined();
+		expect(client.getIdentity()).toEqual({status: 'anonymous', userId: null, anonymousId: '', error: null});
+	});
+
+	it('still refuses bad options in createClient() during a render', async () => {
+		const sdk = await load();
+
+		expect(() => sdk.createClient({clientToken: '', apiHost: 'https://api.example.com'})).toThrow(expect.objectContaining({code: 'invalid_options'}));
 	});
 
 	it('runs outside a browser when given a fetch option, keeping ids in memory', async () => {

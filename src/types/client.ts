@@ -1,0 +1,24 @@
+import type { IdentityResult, IdentityState, SignetEvent, SignetEvents } from './identity';
+import type { InitOptions, Metadata, Verification } from './options';
+
+/** One Signet instance: what `createClient()` answers, and what the named exports use. */
+export type Client = {
+	/** Configures the client; with `options.user`, identifies that user too. */
+	init(options: InitOptions): Promise<void>;
+	/** Tells the API who the user is, with the hash your server signed. */
+	identifyUser(userId: string | number, metadata?: Metadata, verification?: Verification): Promise<IdentityResult>;
+	/** Changes the identified user's metadata; needs no new hash. */
+	updateUser(metadata: Metadata): Promise<IdentityResult>;
+	/** Forgets the user, revokes the session and starts a new anonymous id. */
+	logout(): Promise<void>;
+	/** Who the SDK is talking for, right now. */
+	getIdentity(): IdentityState;
+	/** This browser's anonymous id ('' before `init()`). */
+	getAnonymousId(): string;
+	/** A personalised variable; the fallback unless the identity is verified and has it. */
+	getVariable<T>(name: string, fallback: T): unknown;
+	/** Listens to `identified`, `rejected`, `error` or `expiring`; answers the unsubscribe function. */
+	on<E extends SignetEvent>(event: E, handler: (payload: SignetEvents[E]) => void): () => void;
+	/** Settles once `init()` (and its `user`, if any) has settled; never rejects. */
+	readonly ready: Promise<void>;
+};
