@@ -63,7 +63,8 @@ export function checkMetadata(metadata: unknown, required = false): Metadata | u
 		problem ||= 'is not JSON';
 	}
 
-	if (!problem && new TextEncoder().encode(json).length > MAX_METADATA_BYTES) {
+	// UTF-8 takes at most 3 bytes per UTF-16 unit: most metadata needs no encoding to be measured.
+	if (!problem && json.length * 3 > MAX_METADATA_BYTES && new TextEncoder().encode(json).length > MAX_METADATA_BYTES) {
 		problem = `is over ${MAX_METADATA_BYTES} bytes`;
 	}
 
