@@ -16,6 +16,9 @@ type Api = Record<Method, (...args: any[]) => unknown>;
  * Calls `api[method](...args)`. An unknown method answers a rejected
  * promise with `InvalidArgumentError('unknown_method')` instead of throwing
  * into the page.
+ *
+ * @example
+ * invoke(api, 'identifyUser', ['42']) // what api.identifyUser('42') answers
  */
 export function invoke(api: Api, method: unknown, args: unknown[]): unknown {
 	if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) {
@@ -38,6 +41,9 @@ export function invoke(api: Api, method: unknown, args: unknown[]): unknown {
  * Replays recorded calls in the order they were made, except that `init`
  * calls go first (an identify recorded before init must not fail for want
  * of it), and settles each recorded promise with the real result.
+ *
+ * @example
+ * replay(window.Signet.q, api);
  */
 export function replay(calls: readonly RecordedCall[], api: Api): void {
 	const ordered = [...calls.filter(([method]) => method === 'init'), ...calls.filter(([method]) => method !== 'init')];

@@ -4,7 +4,13 @@ import type { SignetEvent, SignetEvents } from './types/identity';
 
 type Handler = (payload: any) => void;
 
-/** A tiny typed event emitter. */
+/**
+ * A tiny typed event emitter.
+ *
+ * @example
+ * const off = events.on('rejected', (error) => report(error.code));
+ * events.emit('rejected', error);
+ */
 export class Emitter {
 	readonly #handlers: Record<string, Handler[]> = {};
 

@@ -26,6 +26,9 @@ async function whenOnline(): Promise<void> {
  * Turns anything a request threw into a `SignetError`: 403 with a
  * verification code → `IdentityVerificationError`, other HTTP errors →
  * `ApiError`, timeouts and unreachable hosts → `NetworkError`.
+ *
+ * @example
+ * throw await toSignetError(error, settings.apiHost);
  */
 export async function toSignetError(error: unknown, apiHost: string): Promise<SignetError> {
 	if (error instanceof SignetError) {
@@ -45,7 +48,12 @@ export async function toSignetError(error: unknown, apiHost: string): Promise<Si
 	return new NetworkError(`${apiHost} ${(error as Error)?.name === 'TimeoutError' ? 'timed out' : 'is unreachable'}`, {cause: error});
 }
 
-/** Posts JSON calls to `{apiHost}/v1/…` with the SDK's retry policy. */
+/**
+ * Posts JSON calls to `{apiHost}/v1/…` with the SDK's retry policy.
+ *
+ * @example
+ * const answer = await new Transport(settings).post('v1/identify', body);
+ */
 export class Transport {
 	readonly #ky: KyInstance;
 	readonly #apiHost: string;

@@ -25,6 +25,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * The user id as it goes on the wire: a string is kept exactly as given
  * (the signature covers its bytes), a safe integer becomes `String(id)`.
+ *
+ * @example
+ * checkUserId(42) // '42'
+ * checkUserId(' 42 ') // ' 42 ', never trimmed
  */
 export function checkUserId(userId: unknown): string {
 	const problem = userIdProblem(userId);
@@ -36,6 +40,10 @@ export function checkUserId(userId: unknown): string {
  * reach a prototype, and without values JSON would drop or change
  * (functions, undefined, NaN, dates, class instances, BigInt, cycles).
  * Answers a copy, taken at call time.
+ *
+ * @example
+ * checkMetadata({plan: 'pro'}) // {plan: 'pro'}
+ * checkMetadata({at: new Date()}) // throws InvalidArgumentError('invalid_metadata')
  */
 export function checkMetadata(metadata: unknown, required = false): Metadata | undefined {
 	if (metadata === undefined && !required) {
@@ -73,7 +81,12 @@ export function checkMetadata(metadata: unknown, required = false): Metadata | u
 	return problem ? refuse('invalid_metadata', `metadata ${problem}`) : (JSON.parse(json) as Metadata);
 }
 
-/** The hash, without surrounding whitespace, if it is a 32-byte digest in hex or base64. */
+/**
+ * The hash, without surrounding whitespace, if it is a 32-byte digest in hex or base64.
+ *
+ * @example
+ * checkHash(` ${'ab'.repeat(32)}\n`) // 'abab…ab'
+ */
 export function checkHash(hash: unknown): string | undefined {
 	if (hash == null) {
 		return undefined;
@@ -83,12 +96,22 @@ export function checkHash(hash: unknown): string | undefined {
 	return isHashFormat(hash) ? hash.trim() : refuse('invalid_hash', 'hash must be hex or base64 HMAC-SHA256');
 }
 
-/** The expiration's wire string: a string verbatim, a Date as ISO. */
+/**
+ * The expiration's wire string: a string verbatim, a Date as ISO.
+ *
+ * @example
+ * checkExpiration(new Date(0)) // '1970-01-01T00:00:00.000Z'
+ */
 export function checkExpiration(expiration: unknown): string | undefined {
 	return expiration == null ? undefined : expirationString(expiration) ?? refuse('invalid_expiration', 'expiration must be a valid date');
 }
 
-/** Checks a whole identify call; throws `InvalidArgumentError` for the first bad argument. */
+/**
+ * Checks a whole identify call; throws `InvalidArgumentError` for the first bad argument.
+ *
+ * @example
+ * checkIdentify(42, {plan: 'pro'}, {hash}) // {userId: '42', metadata: {plan: 'pro'}, hash, expiration: undefined}
+ */
 export function checkIdentify(userId: unknown, metadata: unknown, verification: unknown): IdentifyCall {
 	if (verification != null && typeof verification !== 'object') {
 		refuse('invalid_hash', 'verification must be an object');

@@ -7,7 +7,12 @@ const CAUSES: Record<VerificationCode, string> = {
 	hash_expired: 'hash expired; sign a new one or pass refreshIdentity',
 };
 
-/** The likely cause of a verification code, as a sentence fragment. */
+/**
+ * The likely cause of a verification code, as a sentence fragment.
+ *
+ * @example
+ * likelyCause('hash_expired') // 'hash expired; sign a new one or pass refreshIdentity'
+ */
 export function likelyCause(code: VerificationCode): string {
 	return CAUSES[code];
 }
