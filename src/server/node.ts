@@ -1,4 +1,4 @@
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
@@ -43,6 +43,26 @@ export function toNodeListener(handler: FetchHandler): (request: IncomingMessage
  */
 export async function startServer(handler: FetchHandler, {port = 0, host = '127.0.0.1'}: {port?: number; host?: string} = {}): Promise<RunningServer> {
 	const server = createServer(toNodeListener(handler));
+	return {
+		...(await listen(server, port, host)),
+		close: () =>
+			new Promise<void>((resolve, reject) => {
+				server.close((error) => (error === undefined ? resolve() : reject(error)));
+				// close() alone waits for idle keep-alive sockets to time out.
+				server.closeAllConnections();
+			}),
+	};
+}
+
+/**
+ * Starts `server` listening and answers its base URL and port (port 0
+ * picks a free one). Not part of the package's surface: the tests' own
+ * servers share it.
+ *
+ * @example
+ * const {url} = await listen(createServer(listener), 0, '127.0.0.1');
+ */
+export async function listen(server: Server, port: number, host: string): Promise<{url: string; port: number}> {
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, host, () => {
@@ -52,16 +72,7 @@ export async function startServer(handler: FetchHandler, {port = 0, host = '127.
 	});
 	const address = server.address() as AddressInfo;
 	const name = address.address.includes(':') ? `[${address.address}]` : address.address;
-	return {
-		url: `http://${name}:${address.port}`,
-		port: address.port,
-		close: () =>
-			new Promise<void>((resolve, reject) => {
-				server.close((error) => (error === undefined ? resolve() : reject(error)));
-				// close() alone waits for idle keep-alive sockets to time out.
-				server.closeAllConnections();
-			}),
-	};
+	return {url: `http://${name}:${address.port}`, port: address.port};
 }
 
 async function answer(handler: FetchHandler, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {

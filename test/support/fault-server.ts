@@ -9,7 +9,7 @@
 // CORS for any Origin (echoed, or `*` without one) and answers preflights
 // itself, counting them apart from the calls.
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import {listen} from '../../src/server/node';
 
 /** Anything that answers a Fetch Request with a Response (createIdentityHandler's handler fits). */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -298,19 +298,10 @@ export async function startFaultServer({upstream, host = '127.0.0.1', port = 0}:
 		}
 	};
 
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(port, host, () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const address = server.address() as AddressInfo;
-	const name = address.address.includes(':') ? `[${address.address}]` : address.address;
+	const address = await listen(server, port, host);
 
 	const faultServer: FaultServer = {
-		url: `http://${name}:${address.port}`,
-		port: address.port,
+		...address,
 		requests,
 		preflights,
 		requestsTo: (path) => requests.filter((request) => request.path.split('?')[0]!.endsWith(path)),
