@@ -57,7 +57,8 @@ export function normaliseOptions(options: unknown): Settings {
 		refuse('clientToken is required');
 	}
 
-	if (typeof apiHost !== 'string' || !/^https?:\/\/[^/?#\s]/i.test(apiHost)) {
+	// A base URL: paths are appended to it, so no query or fragment.
+	if (typeof apiHost !== 'string' || !/^https?:\/\/[^/?#\s]+[^?#\s]*$/i.test(apiHost)) {
 		refuse('apiHost must be an http(s) URL');
 	}
 

@@ -40,6 +40,8 @@ describe('invalid options', () => {
 		['an apiHost without a scheme', {clientToken: 'ct_1', apiHost: 'api.example.com'}],
 		['an ftp apiHost', {clientToken: 'ct_1', apiHost: 'ftp://api.example.com'}],
 		['a javascript: apiHost', {clientToken: 'ct_1', apiHost: 'javascript:alert(1)'}],
+		['an apiHost with a query', {clientToken: 'ct_1', apiHost: 'https://api.example.com/?v=1'}],
+		['an apiHost with a fragment', {clientToken: 'ct_1', apiHost: 'https://api.example.com#x'}],
 		['an apiHost without a host', {clientToken: 'ct_1', apiHost: 'https://'}],
 		['a URL object as apiHost', {clientToken: 'ct_1', apiHost: new URL('https://api.example.com')}],
 		['timeoutMs 0', {clientToken: 'ct_1', apiHost: 'https://api.example.com', timeoutMs: 0}],
