@@ -2,7 +2,7 @@
 // debug: true logs what the SDK does, and never the hash.
 import {afterEach, beforeEach, describe, expect, it, vi, type MockInstance} from 'vitest';
 import {reset} from '../support/fault-server';
-import {clientOf, MONITOR, sign, startApi, WRONG_HASH} from './helpers';
+import {clientOf, freshPage, MONITOR, sign, startApi, WRONG_HASH} from './helpers';
 
 const api = await startApi();
 const {faults} = api;
@@ -11,9 +11,7 @@ const METHODS = ['debug', 'log', 'info', 'warn', 'error'] as const;
 let spies: Array<MockInstance<(...args: unknown[]) => void>>;
 
 beforeEach(() => {
-	faults.clear();
-	localStorage.clear();
-	sessionStorage.clear();
+	freshPage(faults);
 	spies = METHODS.map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
 });
 afterEach(() => {

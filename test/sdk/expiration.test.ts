@@ -5,7 +5,7 @@
 import {afterEach, beforeEach, describe, expect, it, vi, type MockInstance} from 'vitest';
 import {IdentityVerificationError, SignetError, type IdentityStatus} from '../../src/index';
 import {renewalDelay} from '../../src/renewal';
-import {clientOf, collect, ENFORCE, sign, sleep, startApi, until} from './helpers';
+import {clientOf, collect, ENFORCE, freshPage, sign, sleep, startApi, until} from './helpers';
 
 const api = await startApi();
 const {faults} = api;
@@ -14,9 +14,7 @@ const inMs = (ms: number) => new Date(Date.now() + ms);
 
 let warn: MockInstance<typeof console.warn>;
 beforeEach(() => {
-	faults.clear();
-	localStorage.clear();
-	sessionStorage.clear();
+	freshPage(faults);
 	warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
 });
 afterEach(() => {

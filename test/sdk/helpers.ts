@@ -63,6 +63,22 @@ export function sign(userId: string | number, expiration?: string | Date): {hash
 }
 
 /** A well-formed hash that is not the right one for any user. */
+/**
+ * Starts a test as a fresh page: no request recorded, nothing in storage
+ * (the SDK keeps the anonymous id and the session there).
+ *
+ * @example
+ * beforeEach(() => freshPage(api.faults));
+ */
+export function freshPage(...servers: FaultServer[]): void {
+	for (const server of servers) {
+		server.clear();
+	}
+
+	localStorage.clear();
+	sessionStorage.clear();
+}
+
 export const WRONG_HASH = 'ab'.repeat(32);
 
 /** Resolves after `ms` milliseconds (for "nothing happens meanwhile" checks, never as a timing assertion). */

@@ -2,7 +2,7 @@
 // init() and createClient(): option checks, identify at init, calls before
 // init, and isolated instances.
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {clientOf, ENFORCE, MONITOR, sign, startApi} from './helpers';
+import {clientOf, ENFORCE, freshPage, MONITOR, sign, startApi} from './helpers';
 
 const api = await startApi();
 const {faults} = api;
@@ -13,9 +13,7 @@ type Sdk = typeof import('../../src/index');
 // client that lives as long as its module.
 let sdk: Sdk;
 beforeEach(async () => {
-	faults.clear();
-	localStorage.clear();
-	sessionStorage.clear();
+	freshPage(faults);
 	vi.spyOn(console, 'warn').mockImplementation(() => {});
 	vi.resetModules();
 	sdk = await import('../../src/index');

@@ -3,15 +3,13 @@
 // the last accepted one is answered from memory.
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {delay, reset} from '../support/fault-server';
-import {clientOf, ENFORCE, MONITOR, sign, startApi, WRONG_HASH} from './helpers';
+import {clientOf, ENFORCE, freshPage, MONITOR, sign, startApi, WRONG_HASH} from './helpers';
 
 const api = await startApi();
 const {faults, store} = api;
 
 beforeEach(() => {
-	faults.clear();
-	localStorage.clear();
-	sessionStorage.clear();
+	freshPage(faults);
 	vi.spyOn(console, 'warn').mockImplementation(() => {});
 });
 afterEach(() => {

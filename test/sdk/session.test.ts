@@ -4,7 +4,7 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {NotInitializedError} from '../../src/index';
 import {reset} from '../support/fault-server';
-import {clientOf, ENFORCE, MONITOR, sign, startApi, WRONG_HASH} from './helpers';
+import {clientOf, ENFORCE, freshPage, MONITOR, sign, startApi, WRONG_HASH} from './helpers';
 
 const api = await startApi();
 const {faults, store} = api;
@@ -12,9 +12,7 @@ const {faults, store} = api;
 const SESSION_KEY = `signet:${ENFORCE}:session`;
 
 beforeEach(() => {
-	faults.clear();
-	localStorage.clear();
-	sessionStorage.clear();
+	freshPage(faults);
 	document.cookie.split(';').forEach((cookie) => {
 		document.cookie = `${cookie.split('=')[0]!.trim()}=; expires=Thu, 01 Jan 1970 00:00:00 GMT`;
 	});

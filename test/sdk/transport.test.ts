@@ -4,7 +4,7 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {ApiError, IdentityVerificationError, NetworkError} from '../../src/index';
 import {hang, reset, respond} from '../support/fault-server';
-import {clientOf, ENFORCE, MONITOR, sign, sleep, startApi, until} from './helpers';
+import {clientOf, ENFORCE, freshPage, MONITOR, sign, sleep, startApi, until} from './helpers';
 
 const api = await startApi();
 const {faults, store} = api;
@@ -12,9 +12,7 @@ const {faults, store} = api;
 const UUID = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/;
 
 beforeEach(() => {
-	faults.clear();
-	localStorage.clear();
-	sessionStorage.clear();
+	freshPage(faults);
 	// Monitor-mode and rejection warnings are the verification suite's subject, not this one's.
 	vi.spyOn(console, 'warn').mockImplementation(() => {});
 });

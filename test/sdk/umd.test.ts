@@ -11,7 +11,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
-import {clientOf, ENFORCE, sign, startApi} from './helpers';
+import {clientOf, ENFORCE, freshPage, sign, startApi} from './helpers';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '../../dist');
 const UMD_URL = 'https://cdn.example.com/signet@0.1.0/signet.umd.js';
@@ -42,9 +42,7 @@ const options = () => ({clientToken: ENFORCE, apiHost: api.url, timeoutMs: 5000,
 const injectedScripts = () => [...document.querySelectorAll('script')].filter((script) => script.src === UMD_URL);
 
 beforeEach(() => {
-	faults.clear();
-	localStorage.clear();
-	sessionStorage.clear();
+	freshPage(faults);
 	delete page.Signet;
 	document.head.innerHTML = '';
 	vi.spyOn(console, 'warn').mockImplementation(() => {});

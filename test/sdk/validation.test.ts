@@ -4,7 +4,7 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {signIdentity} from '../../src/server/index';
 import {InvalidArgumentError, type Client} from '../../src/index';
-import {clientOf, MONITOR, SECRET, sign, startApi} from './helpers';
+import {clientOf, freshPage, MONITOR, SECRET, sign, startApi} from './helpers';
 
 const api = await startApi();
 const {faults} = api;
@@ -14,9 +14,7 @@ const HEX = signIdentity('42', SECRET).hash;
 let client: Client;
 let errorEvents: unknown[];
 beforeEach(() => {
-	faults.clear();
-	localStorage.clear();
-	sessionStorage.clear();
+	freshPage(faults);
 	vi.spyOn(console, 'warn').mockImplementation(() => {});
 	client = clientOf(api, {clientToken: MONITOR});
 	errorEvents = [];

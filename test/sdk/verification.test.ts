@@ -4,7 +4,7 @@
 import {afterEach, beforeEach, describe, expect, it, vi, type MockInstance} from 'vitest';
 import {IdentityVerificationError, type IdentityResult} from '../../src/index';
 import {respond} from '../support/fault-server';
-import {clientOf, collect, ENFORCE, MONITOR, sign, sleep, startApi, until, WRONG_HASH, type TestApi} from './helpers';
+import {clientOf, collect, ENFORCE, freshPage, MONITOR, sign, sleep, startApi, type TestApi, until, WRONG_HASH} from './helpers';
 
 const api = await startApi();
 // The API's clock runs 10 minutes ahead: a hash the page believes valid for
@@ -13,10 +13,7 @@ const ahead = await startApi({clockAheadMs: 10 * 60_000});
 
 let warn: MockInstance<typeof console.warn>;
 beforeEach(() => {
-	api.faults.clear();
-	ahead.faults.clear();
-	localStorage.clear();
-	sessionStorage.clear();
+	freshPage(api.faults, ahead.faults);
 	warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
 });
 afterEach(() => {
