@@ -71,7 +71,7 @@ export default [
 		output: {file: 'dist/signet.d.ts', format: 'es'},
 		plugins: [dts({tsconfig: './tsconfig.build.json'})],
 	},
-	// signet/server: ESM and CJS for Node ≥ 18.
+	// signet-js/server: ESM and CJS for Node ≥ 18.
 	{
 		input: 'src/server/index.ts',
 		external: [/^node:/],
@@ -81,7 +81,7 @@ export default [
 		],
 		plugins: [serverTs()],
 	},
-	// What a browser bundler gets for signet/server: an error at import.
+	// What a browser bundler gets for signet-js/server: an error at import.
 	{
 		input: 'src/server/browser.ts',
 		output: {file: 'dist/server-browser.mjs', format: 'es'},

@@ -1,6 +1,6 @@
 // The ESM example: the npm build imported through an import map, and
 // createClient for an instance of the page's own.
-import {createClient, IdentityVerificationError} from 'signet';
+import {createClient, IdentityVerificationError} from 'signet-js';
 
 const $ = (id) => document.getElementById(id);
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;

@@ -1,10 +1,10 @@
-/** Why `signet/server` refuses to load in a browser. @example throw new Error(SERVER_ONLY_MESSAGE) */
+/** Why `signet-js/server` refuses to load in a browser. @example throw new Error(SERVER_ONLY_MESSAGE) */
 export const SERVER_ONLY_MESSAGE =
-	'signet/server is for Node.js only: it signs with your private key, and the private key must stay on the server. ' +
-	'In the browser, import "signet" and pass it the hash your server computed.';
+	'signet-js/server is for Node.js only: it signs with your private key, and the private key must stay on the server. ' +
+	'In the browser, import "signet-js" and pass it the hash your server computed.';
 
 /**
- * Throws when `signet/server` is evaluated in a browser-like environment
+ * Throws when `signet-js/server` is evaluated in a browser-like environment
  * (a `window` and no `process`), where a bundler without the `browser`
  * export condition may have put it. Shipping it there would mean shipping
  * the private key too.
@@ -18,6 +18,6 @@ export function assertServerEnvironment(): void {
 	}
 }
 
-// The one thing in signet/server that runs at import (STYLE §3 exception):
+// The one thing in signet-js/server that runs at import (STYLE §3 exception):
 // the point is to fail before any signing code can be reached.
 assertServerEnvironment();

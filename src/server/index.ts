@@ -1,4 +1,4 @@
-// signet/server: the public surface, name by name. The guard comes first so
+// signet-js/server: the public surface, name by name. The guard comes first so
 // that nothing else is evaluated in a browser.
 import './guard';
 

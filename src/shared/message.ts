@@ -5,6 +5,14 @@ import { MAX_USER_ID_LENGTH } from './limits';
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
+// With the u flag a surrogate pair is one code point, so this matches only a
+// lone surrogate: UTF-8 would encode it as U+FFFD, and 'bob\uD800' would then
+// verify with the hash of 'bob\uFFFD'.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+// The one spelling SPEC §3 signs: what Date.prototype.toISOString() writes.
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /**
  * Why a user id cannot be signed or sent, or `undefined` when it can.
  *
@@ -33,6 +41,10 @@ export function userIdProblem(userId: unknown): string | undefined {
 		return 'must not contain control characters';
 	}
 
+	if (LONE_SURROGATE.test(userId)) {
+		return 'must be well-formed text (it holds a lone surrogate)';
+	}
+
 	return undefined;
 }
 
@@ -51,18 +63,23 @@ export function identityMessage(userId: string, expiration?: string): string {
 /**
  * The wire form of an expiration: a string is kept verbatim (the signature
  * covers its exact characters), a `Date` is written with `toISOString()`.
- * Answers `undefined` for anything that is not a valid date.
+ * A string must already be in that one form, `YYYY-MM-DDTHH:mm:ss.sssZ`
+ * (SPEC §3): anything else `Date.parse` might read (`"2030"`, a time with
+ * no zone, whose meaning depends on the reader's time zone) answers
+ * `undefined`, as does an invalid date.
  *
  * @example
  * expirationString(new Date(0)) // '1970-01-01T00:00:00.000Z'
+ * expirationString('2026-11-21T12:00:00') // undefined: no zone
  */
 export function expirationString(expiration: unknown): string | undefined {
 	if (expiration instanceof Date) {
 		return Number.isNaN(expiration.getTime()) ? undefined : expiration.toISOString();
 	}
 
-	if (typeof expiration === 'string' && expiration.trim() !== '' && !Number.isNaN(Date.parse(expiration))) {
-		return expiration;
+	// The round trip refuses dates that do not exist, such as February 30.
+	if (typeof expiration === 'string' && ISO_INSTANT.test(expiration)) {
+		return expirationString(new Date(expiration)) === expiration ? expiration : undefined;
 	}
 
 	return undefined;

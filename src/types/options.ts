@@ -3,7 +3,7 @@ import type { IdentityStatus } from './identity';
 /** Facts about the user your widget may show: plan, name, company… Plain JSON, under 16 KiB. */
 export type Metadata = Record<string, unknown>;
 
-/** The signature your server made with `signIdentity` from `signet/server`. */
+/** The signature your server made with `signIdentity` from `signet-js/server`. */
 export type Verification = {
 	/** HMAC-SHA256 of the user id (and expiration), hex or base64. */
 	hash?: string;

@@ -15,7 +15,7 @@ const CHILD = `
 const failures = [];
 process.on('unhandledRejection', (reason) => failures.push('unhandled rejection: ' + reason));
 process.on('uncaughtException', (error) => failures.push('uncaught: ' + error));
-const signet = await import('signet');
+const signet = await import('signet-js');
 const outcome = async (run) => {
 	try {
 		const value = await run();
@@ -26,7 +26,7 @@ const outcome = async (run) => {
 };
 const options = ${JSON.stringify(OPTIONS)};
 const results = {
-	resolved: import.meta.resolve('signet'),
+	resolved: import.meta.resolve('signet-js'),
 	globals: [typeof window, typeof document, typeof localStorage],
 	init: await outcome(() => signet.init(options)),
 	identifyUser: await outcome(() => signet.identifyUser('42', {plan: 'pro'}, {hash: 'ab'.repeat(32)})),

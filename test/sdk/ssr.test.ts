@@ -14,8 +14,8 @@ afterAll(() => server.close());
 const BROWSER_GLOBALS = ['window', 'document', 'localStorage', 'sessionStorage', 'Signet'];
 
 describe.each([
-	// The package's own name: its exports map sends `import 'signet'` to dist/signet.mjs.
-	['dist/signet.mjs', () => import('signet') as Promise<unknown> as Promise<Sdk>],
+	// The package's own name: its exports map sends `import 'signet-js'` to dist/signet.mjs.
+	['dist/signet.mjs', () => import('signet-js') as Promise<unknown> as Promise<Sdk>],
 	['src/index.ts', () => import('../../src/index')],
 ])('%s under SSR', (_name, load) => {
 	it('imports without throwing and touches no global', async () => {

@@ -235,7 +235,7 @@ describe('expiration', () => {
 	});
 
 	it('sends a string expiration verbatim', async () => {
-		const expiration = '2099-01-01T00:00:00Z';
+		const expiration = '2099-01-01T00:00:00.000Z';
 		const result = await clientOf(api).identifyUser('42', {}, {hash: signIdentity('42', SECRET, {expiration}).hash, expiration});
 
 		expect(faults.requests[0]!.body.expiration).toBe(expiration);

@@ -24,7 +24,7 @@ function loadLikeABrowser(load: string, type: 'module' | 'commonjs'): string {
 	return run.stdout + run.stderr;
 }
 
-describe('signet/server outside Node', () => {
+describe('signet-js/server outside Node', () => {
 	it('throws at import in a browser-like environment, saying the private key must stay on the server (ESM)', () => {
 		const outcome = loadLikeABrowser(`await import(${JSON.stringify(pathToFileURL(esm).href)})`, 'module');
 		expect(outcome).toMatch(/^threw: /);

@@ -109,7 +109,7 @@ describe('signIdentity', () => {
 	});
 
 	it('keeps an expiration string verbatim and writes a Date with toISOString', () => {
-		expect(signIdentity('42', SECRET, {expiration: '2026-11-21T12:00:00Z'}).expiration).toBe('2026-11-21T12:00:00Z');
+		expect(signIdentity('42', SECRET, {expiration: '2026-11-21T12:00:00.000Z'}).expiration).toBe('2026-11-21T12:00:00.000Z');
 		expect(signIdentity('42', SECRET, {expiration: new Date(Date.UTC(2026, 10, 21, 12))}).expiration).toBe(expiration);
 		expect(signIdentity('42', SECRET)).not.toHaveProperty('expiration');
 	});
