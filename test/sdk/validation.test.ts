@@ -45,6 +45,10 @@ describe('user id', () => {
 		['a newline', 'a\nb'],
 		['a NUL character', 'a\u0000b'],
 		['a DEL character', 'a\u007fb'],
+		// UTF-8 would turn a lone surrogate into U+FFFD: 'bob\uD800' would verify with the hash of 'bob\uFFFD'.
+		['a lone high surrogate', 'bob\uD800'],
+		['a lone low surrogate', 'bob\uDC00'],
+		['a surrogate pair in the wrong order', 'bob\uDC00\uD800'],
 		['NaN', Number.NaN],
 		['1.5', 1.5],
 		['2 ** 53', 2 ** 53],
@@ -218,6 +222,14 @@ describe('expiration', () => {
 		['an invalid Date', new Date(Number.NaN)],
 		['an empty string', ''],
 		['an object', {at: '2099-01-01'}],
+		// Date.parse reads these, each its own way; only what toISOString() writes is signed (SPEC §3).
+		['"1"', '1'],
+		['a bare year', '2099'],
+		['a time with no zone (its meaning would depend on the reader)', '2099-11-21T12:00:00'],
+		['a time with no milliseconds', '2099-11-21T12:00:00Z'],
+		['a +00:00 offset instead of Z', '2099-11-21T12:00:00.000+00:00'],
+		['a lower-case z', '2099-11-21T12:00:00.000z'],
+		['a date that does not exist', '2099-02-30T12:00:00.000Z'],
 	])('refuses an expiration that is %s with invalid_expiration and sends nothing', async (_name, expiration) => {
 		await expectRefused(client.identifyUser('e1', {}, {hash: HEX, expiration: expiration as string}), 'invalid_expiration');
 	});
