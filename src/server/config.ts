@@ -24,6 +24,20 @@ export type ClientConfig = {
 	allowedOrigins?: string[];
 	/** The personalised values of a verified user. Called only for verified calls. */
 	variables?: (userId: string) => Variables | Promise<Variables>;
+	/**
+	 * Keys taken out of `secrets` after a rotation, kept only to name the
+	 * mistake (hint `retired_key`) when a backend still signs with one. A
+	 * retired key never verifies anything.
+	 * @default []
+	 */
+	retiredSecrets?: string[];
+	/**
+	 * The key that reads this client's readiness report
+	 * (`GET /v1/readiness` with `Authorization: Bearer <adminKey>`): at
+	 * least 16 characters, and none of the signing keys. Without it the
+	 * report answers 401.
+	 */
+	adminKey?: string;
 };
 
 /** The configuration of {@link createIdentityHandler}. */
@@ -57,6 +71,8 @@ export type Client = {
 	enforce: boolean;
 	origins: Set<string>;
 	variables?: (userId: string) => Variables | Promise<Variables>;
+	retiredSecrets: string[];
+	adminKey?: string;
 };
 
 /** The configuration once checked, with every default filled in. */
@@ -156,7 +172,7 @@ function clientFrom(token: string, client: ClientConfig): Client {
 		throw new TypeError(`${name} must be an object with secrets`);
 	}
 
-	const {secrets, enforce = false, allowedOrigins = [], variables} = client;
+	const {secrets, enforce = false, allowedOrigins = [], variables, retiredSecrets = [], adminKey} = client;
 	if (!Array.isArray(secrets) && typeof secrets !== 'string') {
 		throw new TypeError(`${name}.secrets must list the client's private keys, newest last`);
 	}
@@ -173,13 +189,50 @@ function clientFrom(token: string, client: ClientConfig): Client {
 		throw new TypeError(`${name}.variables must be a function of the user id`);
 	}
 
+	const active = [...secretList(secrets, `${name}.secrets`)];
+	const retired = retiredKeys(retiredSecrets, active, `${name}.retiredSecrets`);
+	if (adminKey !== undefined && (typeof adminKey !== 'string' || adminKey.length < MIN_ADMIN_KEY_LENGTH)) {
+		throw new TypeError(`${name}.adminKey must be a string of at least ${MIN_ADMIN_KEY_LENGTH} characters (a random key, not a password)`);
+	}
+
+	if (adminKey !== undefined && [...active, ...retired].includes(adminKey)) {
+		// The admin key travels in a header to whoever reads the report; a
+		// signing key must stay on the backend that signs.
+		throw new TypeError(`${name}.adminKey must not be one of the client's signing keys`);
+	}
+
 	return {
 		token,
-		secrets: [...secretList(secrets, `${name}.secrets`)],
+		secrets: active,
 		enforce,
 		origins: new Set(allowedOrigins.map((origin) => originFrom(origin, `${name}.allowedOrigins`))),
 		variables,
+		retiredSecrets: retired,
+		adminKey,
 	};
+}
+
+/**
+ * The shortest `adminKey` a client may have: long enough that guessing it
+ * within the rate limit is hopeless.
+ *
+ * @example
+ * clients.ct_live.adminKey = randomBytes(24).toString('base64url'); // 32 characters
+ */
+export const MIN_ADMIN_KEY_LENGTH = 16;
+
+function retiredKeys(retiredSecrets: unknown, active: string[], name: string): string[] {
+	if (!Array.isArray(retiredSecrets)) {
+		throw new TypeError(`${name} must be a list of keys no longer used for signing`);
+	}
+
+	// An empty list is fine here (nothing retired yet); secretList checks each key.
+	const retired = retiredSecrets.length === 0 ? [] : secretList(retiredSecrets, name);
+	if (retired.some((key) => active.includes(key))) {
+		throw new TypeError(`${name} must not hold a key that is still in secrets: a retired key never verifies`);
+	}
+
+	return [...retired];
 }
 
 // Browsers send the origin as scheme://host[:port], lowercase, without a

@@ -13,8 +13,9 @@ export {
 	type Verification,
 	type VerificationFailure,
 } from './verify';
+export {diagnose, HINT_MESSAGES, MAX_OTHER_CLIENT_KEYS, type Hint, type DiagnosisInput, type DiagnosisKeys} from './hints';
 export {createIdentityHandler, type IdentityHandler} from './handler';
-export {DEFAULT_RATE_LIMIT, DEFAULT_SESSION_TTL_MS, type ClientConfig, type IdentityHandlerConfig, type Variables} from './config';
+export {DEFAULT_RATE_LIMIT, DEFAULT_SESSION_TTL_MS, MIN_ADMIN_KEY_LENGTH, type ClientConfig, type IdentityHandlerConfig, type Variables} from './config';
 export type {IdentityAnswer} from './identify';
 export type {SessionAnswer} from './session';
 export type {ErrorCode} from './reply';

@@ -16,6 +16,11 @@ describe('createIdentityHandler configuration', () => {
 		['a rate limit of zero', {clients: {ct: {secrets: [SECRET]}}, rateLimit: {max: 0, windowMs: 1000}}, /rateLimit/],
 		['a store missing methods', {clients: {ct: {secrets: [SECRET]}}, store: {getUser() {}}}, /IdentityStore/],
 		['a negative session lifetime', {clients: {ct: {secrets: [SECRET]}}, sessionTtlMs: -1}, /sessionTtlMs/],
+		['retired secrets that are not a list', {clients: {ct: {secrets: [SECRET], retiredSecrets: 'sk_old'}}}, /retiredSecrets must be a list/],
+		['an empty retired secret', {clients: {ct: {secrets: [SECRET], retiredSecrets: ['']}}}, /retiredSecrets\[0\]/],
+		['a key both active and retired', {clients: {ct: {secrets: [SECRET], retiredSecrets: [SECRET]}}}, /still in secrets/],
+		['a short admin key', {clients: {ct: {secrets: [SECRET], adminKey: 'admin'}}}, /adminKey must be a string of at least 16/],
+		['an admin key that is a signing key', {clients: {ct: {secrets: ['sk_test_config_long_W8'], adminKey: 'sk_test_config_long_W8'}}}, /signing keys/],
 	])('throws a TypeError at creation for %s', (_, config, message) => {
 		expect(() => createIdentityHandler(config as IdentityHandlerConfig)).toThrow(message);
 		expect(() => createIdentityHandler(config as IdentityHandlerConfig)).toThrow(TypeError);
