@@ -184,13 +184,18 @@ function redact(text: string, values: string[]): string {
 
 function logLine(request: Request, reply: Reply, context: Context, ms: number): string {
 	const parts = [request.method, safePath(request.url), String(reply.status)];
-	const answer = reply.body as {error?: {code?: string; field?: string}; verification?: string; userId?: string} | undefined;
+	const answer = reply.body as {error?: {code?: string; field?: string; hint?: string}; verification?: string; hint?: string; userId?: string} | undefined;
 	if (answer?.error?.code !== undefined) {
 		parts.push(answer.error.code + (answer.error.field === undefined ? '' : ` field=${answer.error.field}`));
 	}
 
 	if (answer?.verification !== undefined) {
 		parts.push(`verification=${answer.verification}`, `user=${JSON.stringify(answer.userId)}`);
+	}
+
+	const hint = answer?.error?.hint ?? answer?.hint;
+	if (hint !== undefined) {
+		parts.push(`hint=${hint}`);
 	}
 
 	if (context.client !== undefined) {

@@ -99,6 +99,22 @@ export function diagnose(input: DiagnosisInput, client: DiagnosisKeys, otherClie
 	return mistakes.find(([, attempts]) => matches(attempts()))?.[0];
 }
 
+/**
+ * The hint for a verification failure of `client`'s call, trying the
+ * other clients of the API for `other_client`. Only `hash_invalid` has
+ * one: a missing hash has nothing to diagnose, an expired one verified.
+ *
+ * @example
+ * const hint = hintFor(result.code, {userId, hash, expiration}, client, settings.clients);
+ */
+export function hintFor<T extends DiagnosisKeys>(code: string, input: DiagnosisInput, client: T, clients: Map<string, T>): Hint | undefined {
+	if (code !== 'hash_invalid') {
+		return undefined;
+	}
+
+	return diagnose(input, client, [...clients.values()].filter((other) => other !== client));
+}
+
 // The variants that differ from the original, each once.
 function variants(original: string, candidates: string[]): string[] {
 	return [...new Set(candidates)].filter((candidate) => candidate !== original && candidate !== '');

@@ -1,5 +1,6 @@
 import type {IdentifyCall} from './body';
 import type {Client, Settings, Variables} from './config';
+import {HINT_MESSAGES, type Hint, hintFor} from './hints';
 import {errorReply, type Reply, VERIFICATION_MESSAGES} from './reply';
 import {openSession, type SessionAnswer} from './session';
 import {applyToUser} from './user-record';
@@ -14,6 +15,9 @@ export type IdentityAnswer = {
 	verification: Verification;
 	variables: Variables;
 	session: SessionAnswer | null;
+	/** Monitor mode, a failed hash: the signing mistake that explains it (SPEC §3 "Hints"), and that in words. */
+	hint?: Hint;
+	hintMessage?: string;
 };
 
 /**
@@ -29,10 +33,11 @@ export type IdentityAnswer = {
 export async function identify(settings: Settings, client: Client, call: IdentifyCall, now: Date): Promise<Reply> {
 	const {clientToken, anonymousId, userId, metadata, hash, expiration} = call;
 	const result = verifyIdentity({userId, hash, expiration}, client.secrets, {now});
+	const hint = result.ok ? undefined : hintFor(result.code, {userId, hash, expiration}, client, settings.clients);
 	if (!result.ok && client.enforce) {
 		// A refused identity changes nothing: it is either an attack or a
 		// signing mistake, and neither should touch the real user's record.
-		return errorReply(403, result.code, VERIFICATION_MESSAGES[result.code]);
+		return errorReply(403, result.code, hint === undefined ? VERIFICATION_MESSAGES[result.code] : HINT_MESSAGES[hint], {hint});
 	}
 
 	const verification = result.ok ? 'ok' : result.code;
@@ -42,6 +47,7 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	await applyToUser(settings, {clientToken, userId, anonymousId, metadata, verification, now});
 	const validUntil = expiration === undefined ? undefined : Date.parse(expiration) + DEFAULT_CLOCK_SKEW_SECONDS * 1000;
 	const session = result.ok ? await openSession(settings, {clientToken, userId, anonymousId, now, validUntil}) : null;
-	const body: IdentityAnswer = {userId, anonymousId, verified: result.ok, verification, variables, session};
+	const explained = hint === undefined ? {} : {hint, hintMessage: HINT_MESSAGES[hint]};
+	const body: IdentityAnswer = {userId, anonymousId, verified: result.ok, verification, variables, session, ...explained};
 	return {status: 200, body};
 }

@@ -1,3 +1,4 @@
+import type {Hint} from './hints';
 import type {VerificationFailure} from './verify';
 
 /** An answer before it becomes a Response: what is remembered for retries. */
@@ -30,14 +31,15 @@ export const VERIFICATION_MESSAGES: Record<VerificationFailure, string> = {
 
 /**
  * An error answer: `{error: {code, message}}`, plus `field` for a
- * malformed call.
+ * malformed call and `hint` for a hash that fails by a known mistake.
  *
  * @example
  * errorReply(401, 'session_invalid', 'the session is unknown, expired or revoked')
  */
-export function errorReply(status: number, code: ErrorCode, message: string, extra: {field?: string; headers?: Record<string, string>} = {}): Reply {
-	const error = extra.field === undefined ? {code, message} : {code, message, field: extra.field};
-	return {status, body: {error}, headers: extra.headers};
+export function errorReply(status: number, code: ErrorCode, message: string, extra: {field?: string; hint?: Hint; headers?: Record<string, string>} = {}): Reply {
+	const {field, hint, headers} = extra;
+	const error = {code, message, ...(field === undefined ? {} : {field}), ...(hint === undefined ? {} : {hint})};
+	return {status, body: {error}, headers};
 }
 
 /**
