@@ -25,7 +25,11 @@ async function whenOnline(): Promise<void> {
 /**
  * Turns anything a request threw into a `SignetError`: 403 with a
  * verification code → `IdentityVerificationError`, other HTTP errors →
- * `ApiError`, timeouts and unreachable hosts → `NetworkError`.
+ * `ApiError`, timeouts and unreachable hosts → `NetworkError`. What is
+ * thrown is never chained to what was caught: ky's `HTTPError` holds the
+ * request, whose body has the hash and whose headers the session token,
+ * and error trackers serialise `cause`. Only the status and what the
+ * answer said are kept.
  *
  * @example
  * throw await toSignetError(error, settings.apiHost);
@@ -39,13 +43,13 @@ export async function toSignetError(error: unknown, apiHost: string): Promise<Si
 		const {status} = error.response;
 		const {code, message} = ((await error.response.json().catch(() => 0)) as {error?: {code?: string; message?: string}})?.error ?? {};
 		if (status === 403 && VERIFICATION_CODES.includes(code!)) {
-			return new IdentityVerificationError(code as VerificationCode, message ?? code!, {cause: error});
+			return new IdentityVerificationError(code as VerificationCode, message ?? code!);
 		}
 
-		return new ApiError(status, String(code ?? `http_${status}`), String(message ?? `HTTP ${status}`), {cause: error});
+		return new ApiError(status, String(code ?? `http_${status}`), String(message ?? `HTTP ${status}`));
 	}
 
-	return new NetworkError(`${apiHost} ${(error as Error)?.name === 'TimeoutError' ? 'timed out' : 'is unreachable'}`, {cause: error});
+	return new NetworkError(`${apiHost} ${(error as Error)?.name === 'TimeoutError' ? 'timed out' : 'is unreachable'}`);
 }
 
 /**
@@ -106,8 +110,9 @@ export class Transport {
 
 		try {
 			return await response.json();
-		} catch (error) {
-			throw new ApiError(response.status, 'invalid_response', 'answer is not JSON', {cause: error});
+		} catch {
+			// Not chained either: the parser's message may quote the answer.
+			throw new ApiError(response.status, 'invalid_response', 'answer is not JSON');
 		}
 	}
 }

@@ -16,8 +16,8 @@ export class ApiError extends SignetError {
 	readonly status: number;
 	readonly apiCode: string;
 
-	constructor(status: number, apiCode: string, message: string, options?: {cause?: unknown}) {
-		super('api_error', message, options);
+	constructor(status: number, apiCode: string, message: string) {
+		super('api_error', message);
 		this.status = status;
 		this.apiCode = apiCode;
 	}

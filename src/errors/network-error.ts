@@ -12,7 +12,7 @@ export class NetworkError extends SignetError {
 	override name = 'NetworkError' as const;
 	declare readonly code: 'network';
 
-	constructor(message: string, options?: {cause?: unknown}) {
-		super('network', message, options);
+	constructor(message: string) {
+		super('network', message);
 	}
 }

@@ -1,10 +1,13 @@
 // The hash is a credential: after a whole session (renewals, updates,
 // refusals, logout, debug logging on), no piece of any hash the page was
-// given is in its storage, cookies, request URLs or console.
-import {expect, it} from 'vitest';
+// given is in its storage, cookies, request URLs or console; and no error
+// the page is given holds the hash or the session token anywhere.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {type FaultServer, hang, reset, respond, startFaultServer} from '../support/fault-server';
 import {describeBrowser, useBrowser} from './support/browser';
+import {reachableText} from './support/reachable';
 import {WRONG_SECRET, leakedIn, sign, usedHashes} from './support/secrets';
-import {snippet, useStack} from './support/stack';
+import {snippet, umdPage, useStack} from './support/stack';
 
 describeBrowser('secrets stay secret', () => {
 	const browser = useBrowser();
@@ -65,5 +68,77 @@ describeBrowser('secrets stay secret', () => {
 		for (const [place, text] of Object.entries(places)) {
 			expect(leakedIn(text), place).toEqual([]);
 		}
+	});
+
+	describe('errors', () => {
+		let faults: FaultServer;
+		beforeAll(async () => {
+			faults = await startFaultServer({upstream: stack.api.url});
+		});
+		afterAll(() => faults?.close());
+
+		it('puts neither the hash nor the session token on any error the page can reach (403, 401 on updateUser, 500, network failure, timeout)', async () => {
+			const watched = await browser.page(stack.pages.page('/errors.html', umdPage()));
+			const {page} = watched;
+			await page.evaluate(async (apiHost) => {
+				const {Signet} = window as any;
+				const roots: unknown[] = [];
+				(window as any).__reachableRoots = roots;
+				Signet.on('error', (error: unknown) => roots.push(error));
+				Signet.on('rejected', (error: unknown) => roots.push(error));
+				await Signet.init({clientToken: 'ct_enforce', apiHost, retries: 0, timeoutMs: 1000});
+			}, faults.url);
+			// What went on the wire, so that the search below is known to have something to find.
+			let sent = '';
+			// Each call's rejection, and the error getIdentity() holds after it.
+			const attempt = async (call: string, verification: object) => {
+				const outcome = await page.evaluate(
+					async ({call, verification}) => {
+						const {Signet} = window as any;
+						const roots = (window as any).__reachableRoots as unknown[];
+						const run = (0, eval)(`(Signet, verification) => ${call}`);
+						const error = await run(Signet, verification).then(() => undefined, (caught: unknown) => caught);
+						roots.push(error, Signet.getIdentity().error);
+						return error && [error.name, error.code, error.status ?? null, error.apiCode ?? null, error.message];
+					},
+					{call, verification},
+				);
+				sent += faults.requests.map(({text, headers}) => `${text}\n${headers.authorization ?? ''}\n`).join('');
+				// Also forgets a reset Chromium did not meet: it retries a reused connection that resets once by itself.
+				faults.clear();
+				return outcome;
+			};
+			const identify = `Signet.identifyUser('leaky', {plan: 'pro'}, verification)`;
+
+			const refused = await attempt(identify, sign('leaky', {secret: WRONG_SECRET}));
+			expect(await attempt(identify, sign('leaky'))).toBeUndefined();
+			const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('signet:ct_enforce:session')!).token as string);
+			faults.script(respond(401, {body: {error: {code: 'unknown_client_token', message: 'injected 401'}}}), {path: '/v1/user'});
+			const unauthorised = await attempt(`Signet.updateUser({seats: 2})`, {});
+			faults.script(respond(500, {body: {error: {code: 'server_error', message: 'injected 500'}}}));
+			const broken = await attempt(identify, sign('leaky', {ttlSeconds: 600}));
+			faults.script(reset(), {times: 2});
+			const unreachable = await attempt(identify, sign('leaky', {ttlSeconds: 601}));
+			faults.script(hang());
+			const late = await attempt(identify, sign('leaky', {ttlSeconds: 602}));
+
+			// What helps debugging stays.
+			expect([refused, unauthorised, broken, unreachable, late]).toEqual([
+				['IdentityVerificationError', 'hash_invalid', null, null, expect.any(String)],
+				['ApiError', 'api_error', 401, 'unknown_client_token', 'injected 401'],
+				['ApiError', 'api_error', 500, 'server_error', 'injected 500'],
+				['NetworkError', 'network', null, null, `${faults.url} is unreachable`],
+				['NetworkError', 'network', null, null, `${faults.url} timed out`],
+			]);
+			// The secrets were on the wire, so there was something to leak.
+			expect(sent).toContain(`Bearer ${session}`);
+			expect(leakedIn(sent).length).toBeGreaterThanOrEqual(5);
+
+			const {text, objects} = await page.evaluate(reachableText);
+			expect(objects).toBeLessThan(100_000);
+			expect(text).toContain('injected 500');
+			const tokenPieces = Array.from({length: session.length - 15}, (_, start) => session.slice(start, start + 16)).filter((piece) => text.includes(piece));
+			expect({hashes: leakedIn(text), tokenPieces}).toEqual({hashes: [], tokenPieces: []});
+		});
 	});
 });
