@@ -1,9 +1,13 @@
-// `npm run bench`: measures the SDK's size, requests, speed and memory,
-// prints the tables and writes bench/results.json. It measures, it never
-// asserts: the budgets are tests (test/size.test.ts, test/budget.test.ts).
+// `npm run bench`: measures the SDK's size, requests, speed and memory, and
+// the reference API's throughput against a bare HMAC endpoint; prints the
+// tables and writes bench/results.json. It measures, it never asserts: the
+// budgets are tests (test/size.test.ts, test/budget.test.ts).
+// `npm run bench -- api` measures only the API's throughput and keeps the
+// other figures of bench/results.json as they were.
 import {cpus} from 'node:os';
-import {writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {launchChromium} from '../test/support/chromium.mjs';
+import {measureApiLoad} from './api-load.mjs';
 import {measureMemory} from './memory.mjs';
 import {measurePageLoads} from './page-load.mjs';
 import {measureReplays} from './replay.mjs';
@@ -12,33 +16,43 @@ import {startApi, startPageServer} from './servers.mjs';
 import {measureSizes} from './sizes.mjs';
 import {formatResults} from './table.mjs';
 
+const file = new URL('results.json', import.meta.url);
+const apiOnly = process.argv[2] === 'api';
 const started = Date.now();
-const sizes = await measureSizes();
-const pages = await startPageServer();
-const api = await startApi(pages.origin);
-const browser = await launchChromium();
+const cpuList = cpus();
+const machine = {date: new Date().toISOString(), command: 'npm run bench', node: process.version, cpus: `${cpuList.length} × ${cpuList[0]?.model.trim() ?? 'unknown CPU'}`};
 let results;
-try {
-	const cpuList = cpus();
-	results = {
-		date: new Date().toISOString(),
-		command: 'npm run bench',
-		node: process.version,
-		chromium: browser.version(),
-		cpus: `${cpuList.length} × ${cpuList[0]?.model.trim() ?? 'unknown CPU'}`,
-		sizes,
-		requests: await measureRequests(browser, pages, api),
-		pageLoad: await measurePageLoads(browser, pages, api),
-		replay: await measureReplays(browser, pages, api),
-		memory: await measureMemory(browser, pages, api),
-	};
-} finally {
-	await browser.close();
-	await api.close();
-	await pages.close();
+if (apiOnly) {
+	const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+	console.log('API throughput (A B A B):');
+	results = {...previous, api: {...machine, ...(await measureApiLoad())}};
+} else {
+	const sizes = await measureSizes();
+	const pages = await startPageServer();
+	const api = await startApi(pages.origin);
+	const browser = await launchChromium();
+	try {
+		results = {
+			...machine,
+			chromium: browser.version(),
+			sizes,
+			requests: await measureRequests(browser, pages, api),
+			pageLoad: await measurePageLoads(browser, pages, api),
+			replay: await measureReplays(browser, pages, api),
+			memory: await measureMemory(browser, pages, api),
+		};
+	} finally {
+		await browser.close();
+		await api.close();
+		await pages.close();
+	}
+
+	console.log('API throughput (A B A B):');
+	results.api = {...machine, ...(await measureApiLoad())};
 }
 
-results.durationSeconds = Math.round((Date.now() - started) / 1000);
-writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify(results, null, '\t')}\n`);
+const seconds = Math.round((Date.now() - started) / 1000);
+(apiOnly ? results.api : results).durationSeconds = seconds;
+writeFileSync(file, `${JSON.stringify(results, null, '\t')}\n`);
 console.log(formatResults(results));
-console.log(`\nWrote bench/results.json in ${results.durationSeconds} s.`);
+console.log(`\nWrote bench/results.json in ${seconds} s.`);

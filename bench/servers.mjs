@@ -6,11 +6,11 @@
 import {readFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {createIdentityHandler, signIdentity, startServer} from '../dist/server.mjs';
+import {CLIENT_TOKEN, SECRET} from './api-users.mjs';
 
 const dist = (name) => new URL(`../dist/${name}`, import.meta.url);
 
-export const CLIENT_TOKEN = 'ct_bench';
-export const SECRET = 'sk_bench_4hV8qL2x';
+export {CLIENT_TOKEN, SECRET};
 
 /** The snippet customers paste, pointed at this server's copy of the UMD. */
 export const snippet = (umdUrl) => readFileSync(dist('snippet.min.js'), 'utf8').replace('SIGNET_UMD_URL', umdUrl);

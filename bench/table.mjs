@@ -1,4 +1,5 @@
 // The bench's stdout: one readable table per measurement.
+import {TARGET_LABELS} from './api-users.mjs';
 
 const bytes = (value) => value.toLocaleString('en-US');
 const ms = (value) => `${value.toFixed(1)} ms`;
@@ -61,5 +62,23 @@ export function formatResults(results) {
 			['identify requests / preflights', `${bytes(memory.identifyRequests)} / ${memory.preflights}`],
 			['embedder (Blink) heap growth per request: SDK / bare fetch()', `${memory.embedderGrowthPerRequestBytes} B / ${memory.control.embedderGrowthPerRequestBytes} B`],
 		]),
+		results.api === undefined ? '' : apiTable(results.api),
 	].join('\n');
+}
+
+/** The API throughput table: each target's median over the rounds, and its ratio to the bare endpoint. */
+export function apiTable(api) {
+	return table(
+		`API throughput: ${api.generator}, ${api.connections} connections, ${bytes(api.users)} users, fresh messageId per call, ${api.rounds} rounds of ${api.secondsPerRound} s alternating (medians)`,
+		['target', 'req/s', '× bare', 'p50', 'p99', 'non-2xx', 'req/s per round'],
+		Object.entries(api.targets).map(([kind, t]) => [
+			TARGET_LABELS[kind] ?? kind,
+			bytes(t.requestsPerSecond),
+			t.ratio === undefined ? '1' : t.ratio.toFixed(2),
+			`${t.p50Ms.toFixed(2)} ms`,
+			`${t.p99Ms.toFixed(2)} ms`,
+			bytes(t.non2xx + t.errors),
+			t.rounds.map(bytes).join(', '),
+		]),
+	);
 }

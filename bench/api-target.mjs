@@ -1,0 +1,65 @@
+// One target of the API load benchmark, run as its own process so that the
+// load generator never shares its event loop:
+//   node bench/api-target.mjs reference   the reference API from dist/server.mjs, MemoryStore
+//   node bench/api-target.mjs bare        node:http, the same JSON body, HMAC-SHA256 + timingSafeEqual, nothing else
+// It listens on a free loopback port and sends {port} to its parent (IPC);
+// the message 'stop' makes it exit, which is when --cpu-prof writes its profile.
+import {createHmac, timingSafeEqual} from 'node:crypto';
+import {createServer} from 'node:http';
+import {CLIENT_TOKEN, PAGE_ORIGIN, SECRET} from './api-users.mjs';
+
+const kind = process.argv[2];
+
+/** The reference API as a customer would run it: enforcement on, logging off, the default store. */
+async function reference() {
+	const {createIdentityHandler, startServer} = await import('../dist/server.mjs');
+	const handler = createIdentityHandler({
+		clients: {[CLIENT_TOKEN]: {secrets: [SECRET], enforce: true, allowedOrigins: [PAGE_ORIGIN]}},
+		// Counted on every call like the default, but high enough that 1,000
+		// visitors at full speed stay under it: the bench measures answers, not 429s.
+		rateLimit: {max: 1_000_000, windowMs: 60_000},
+	});
+	return startServer(handler);
+}
+
+/** The floor: what any endpoint checking the same signature must do at least. */
+async function bare() {
+	const key = Buffer.from(SECRET, 'utf8');
+	const server = createServer((request, response) => {
+		const chunks = [];
+		request.on('data', (chunk) => chunks.push(chunk));
+		request.on('end', () => {
+			let status = 403;
+			try {
+				const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+				const message = body.expiration === undefined ? body.userId : `${body.userId}\n${body.expiration}`;
+				const given = Buffer.from(body.hash, 'hex');
+				const expected = createHmac('sha256', key).update(message, 'utf8').digest();
+				status = given.length === expected.length && timingSafeEqual(given, expected) ? 200 : 403;
+			} catch {
+				status = 400;
+			}
+
+			const answer = JSON.stringify(status === 200 ? {verified: true} : {verified: false});
+			response.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer)});
+			response.end(answer);
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {port: server.address().port};
+}
+
+const targets = {reference, bare};
+if (!(kind in targets)) {
+	console.error(`bench/api-target.mjs: unknown target ${JSON.stringify(kind)}; one of ${Object.keys(targets).join(', ')}`);
+	process.exit(2);
+}
+
+const {port} = await targets[kind]();
+process.on('message', (message) => {
+	if (message === 'stop') {
+		process.exit(0);
+	}
+});
+process.on('disconnect', () => process.exit(0));
+process.send({port});

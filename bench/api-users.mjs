@@ -1,0 +1,28 @@
+// The visitors of the API load benchmark: 1,000 users, each with its own
+// anonymous id and a valid hash, shared by the targets and the load generator.
+import {createHmac} from 'node:crypto';
+
+export const CLIENT_TOKEN = 'ct_bench';
+export const SECRET = 'sk_bench_4hV8qL2x';
+export const PAGE_ORIGIN = 'http://127.0.0.1:8080';
+export const USERS = 1000;
+
+/**
+ * Identify bodies without their messageId (the load generator adds a fresh
+ * one per call), as the SDK sends them: JSON with a hex hash and an expiration.
+ */
+export function identifyBodies(now = Date.now()) {
+	const expiration = new Date(now + 24 * 60 * 60 * 1000).toISOString();
+	return Array.from({length: USERS}, (_, index) => {
+		const userId = `user-${index}`;
+		const hash = createHmac('sha256', SECRET).update(`${userId}\n${expiration}`, 'utf8').digest('hex');
+		return {clientToken: CLIENT_TOKEN, anonymousId: `anon-${String(index).padStart(8, '0')}-bench`, userId, metadata: {plan: index % 2 ? 'pro' : 'free'}, hash, expiration};
+	});
+}
+
+/** What each target of bench/api-target.mjs is, for the tables and the README. */
+export const TARGET_LABELS = {
+	reference: 'reference API, MemoryStore',
+	postgres: 'reference API, PostgresStore',
+	bare: 'bare node:http + HMAC check',
+};
