@@ -72,7 +72,7 @@ export function demoVariables(userId) {
  */
 export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${randomBytes(24).toString('base64url')}`, log = () => {}, fallbackToFreePort = false} = {}) {
 	let handler;
-	const api = await listen((port) => startServer((request) => (handler ? handler(request) : notReady()), {port}), apiPort, 'the API', {log, fallbackToFreePort});
+	const api = await listen((port) => startServer((request, info) => (handler ? handler(request, info) : notReady()), {port}), apiPort, 'the API', {log, fallbackToFreePort});
 	let site;
 	try {
 		site = await listen((port) => startSite({apiUrl: api.url, secret, clientToken: DEMO_CLIENT_TOKEN, port, log}), sitePort, 'the site', {log, fallbackToFreePort});

@@ -1,5 +1,5 @@
 import {MemoryStore} from './memory-store';
-import {secretList} from './secrets';
+import {keyId, secretList} from './secrets';
 import type {IdentityStore} from './store';
 
 /** What a client's `variables` callback answers: the personalised values a verified user gets. */
@@ -46,12 +46,28 @@ export type IdentityHandlerConfig = {
 	/** @default new MemoryStore() */
 	store?: IdentityStore;
 	/**
-	 * Calls allowed per (client token, anonymous id) in each window, for
-	 * the three routes together; retries answered from memory do not count.
-	 * Over it the API answers 429 with `Retry-After`. `max: Infinity` turns it off.
-	 * @default {max: 120, windowMs: 60_000}
+	 * Calls allowed in each window (aligned: windows start at multiples of
+	 * `windowMs`), counted in the store so that every instance shares them;
+	 * retries answered from memory do not count. Over any of them the API
+	 * answers 429 `rate_limited` with `Retry-After`. `Infinity` turns one off.
+	 *
+	 * - `max`: per (client token, anonymous id), every route.
+	 * - `perUser`: per (client token, user id), for identify calls that do
+	 *   not verify only, so nobody can lock a real (verified) user out by
+	 *   flooding their user id, while a flood of unsigned calls for one user
+	 *   from many visitors meets a 429.
+	 * - `perIp`: per client IP (`info.clientIp`, which the node adapter fills
+	 *   in), every route; generous, as many people can share an address.
+	 *
+	 * A field left out takes its default.
+	 * @default {max: 120, windowMs: 60_000, perUser: 60, perIp: 1_200}
 	 */
-	rateLimit?: {max: number; windowMs: number};
+	rateLimit?: Partial<RateLimits>;
+	/**
+	 * How long answers are remembered for retries of the same call.
+	 * @default 86_400_000 (24 hours)
+	 */
+	replyTtlMs?: number;
 	/** The clock, for expirations, sessions and rate limits. @default () => new Date() */
 	now?: () => Date;
 	/** Receives one line per answer. A line never holds a hash, a secret or a session token. */
@@ -64,10 +80,15 @@ export type IdentityHandlerConfig = {
 	sessionTtlMs?: number;
 };
 
+/** The rate limits of {@link IdentityHandlerConfig.rateLimit}, every field set. */
+export type RateLimits = {max: number; windowMs: number; perUser: number; perIp: number};
+
 /** A client as the handler uses it: checked, with its origins normalised. */
 export type Client = {
 	token: string;
 	secrets: string[];
+	/** The fingerprint of each key in `secrets`, in the same order: what sessions record. */
+	keyIds: string[];
 	enforce: boolean;
 	origins: Set<string>;
 	variables?: (userId: string) => Variables | Promise<Variables>;
@@ -81,21 +102,31 @@ export type Settings = {
 	/** Every client's origins: for answers that cannot be tied to one client (preflight, unreadable body). */
 	origins: Set<string>;
 	store: IdentityStore;
-	rateLimit: {max: number; windowMs: number};
+	rateLimit: RateLimits;
 	now: () => Date;
 	log: (line: string) => void;
 	sessionTtlMs: number;
+	replyTtlMs: number;
 };
 
 /**
- * The rate limit when none is configured: 120 calls per visitor per
- * minute, far above what one page sends, low enough to stop a loop.
- * `max: Infinity` turns the limit off.
+ * The rate limits when none are configured, per minute: 120 calls per
+ * visitor (far above what one page sends, low enough to stop a loop), 60
+ * unverified identify calls per user id, and 1,200 calls per IP address.
+ * `Infinity` turns one off.
  *
  * @example
- * createIdentityHandler({clients, rateLimit: {...DEFAULT_RATE_LIMIT, max: 30}});
+ * createIdentityHandler({clients, rateLimit: {perIp: Infinity}}); // behind a proxy that already limits by IP
  */
-export const DEFAULT_RATE_LIMIT = {max: 120, windowMs: 60_000};
+export const DEFAULT_RATE_LIMIT: Readonly<RateLimits> = Object.freeze({max: 120, windowMs: 60_000, perUser: 60, perIp: 1_200});
+
+/**
+ * How long answers are remembered for retries when `replyTtlMs` is not set: 24 hours.
+ *
+ * @example
+ * createIdentityHandler({clients, replyTtlMs: DEFAULT_REPLY_TTL_MS / 24});
+ */
+export const DEFAULT_REPLY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * How long a session lives when `sessionTtlMs` is not set: 12 hours.
@@ -104,7 +135,21 @@ export const DEFAULT_RATE_LIMIT = {max: 120, windowMs: 60_000};
  * createIdentityHandler({clients, sessionTtlMs: DEFAULT_SESSION_TTL_MS / 2});
  */
 export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-const STORE_METHODS = ['getUser', 'putUser', 'getSession', 'putSession', 'deleteSession', 'getReply', 'putReply'] as const;
+const STORE_METHODS = [
+	'getUser',
+	'mergeUser',
+	'getSession',
+	'putSession',
+	'deleteSession',
+	'deleteSessions',
+	'claimReply',
+	'finishReply',
+	'releaseReply',
+	'countCalls',
+	'recordOutcome',
+	'readiness',
+	'sweep',
+] as const;
 
 /**
  * Checks a handler configuration once, at creation, so a mistake (a client
@@ -119,7 +164,7 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 		throw new TypeError('createIdentityHandler needs a configuration object with clients');
 	}
 
-	const {clients, store = new MemoryStore(), rateLimit = DEFAULT_RATE_LIMIT, now, log, sessionTtlMs = DEFAULT_SESSION_TTL_MS} = config;
+	const {clients, store = new MemoryStore(), rateLimit = {}, now, log, sessionTtlMs = DEFAULT_SESSION_TTL_MS, replyTtlMs = DEFAULT_REPLY_TTL_MS} = config;
 	if (clients === null || typeof clients !== 'object' || Object.keys(clients).length === 0) {
 		throw new TypeError('clients must map at least one client token to its settings');
 	}
@@ -128,10 +173,11 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 		clients: new Map(),
 		origins: new Set(),
 		store,
-		rateLimit: {max: rateLimit?.max, windowMs: rateLimit?.windowMs},
+		rateLimit: {...DEFAULT_RATE_LIMIT, ...rateLimit},
 		now: now ?? (() => new Date()),
 		log: log ?? (() => {}),
 		sessionTtlMs,
+		replyTtlMs,
 	};
 	for (const [token, client] of Object.entries(clients)) {
 		const entry = clientFrom(token, client);
@@ -143,8 +189,13 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 		throw new TypeError(`store must implement IdentityStore: ${STORE_METHODS.join(', ')}`);
 	}
 
-	if (!(rateLimit?.max > 0) || !(rateLimit.windowMs > 0) || !Number.isFinite(rateLimit.windowMs)) {
-		throw new TypeError('rateLimit must be {max, windowMs} with both above 0');
+	const limits = settings.rateLimit;
+	if (rateLimit === null || typeof rateLimit !== 'object' || ![limits.max, limits.perUser, limits.perIp, limits.windowMs].every((value) => typeof value === 'number' && value > 0)) {
+		throw new TypeError('rateLimit must be {max, windowMs, perUser, perIp}, each a number above 0 (Infinity turns a limit off)');
+	}
+
+	if (!Number.isFinite(limits.windowMs)) {
+		throw new TypeError('rateLimit.windowMs must be a finite number of milliseconds');
 	}
 
 	if (now !== undefined && typeof now !== 'function') {
@@ -155,8 +206,10 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 		throw new TypeError('log must be a function taking one line of text');
 	}
 
-	if (typeof sessionTtlMs !== 'number' || !(sessionTtlMs > 0) || !Number.isFinite(sessionTtlMs)) {
-		throw new TypeError('sessionTtlMs must be a number of milliseconds above 0');
+	for (const [name, value] of [['sessionTtlMs', sessionTtlMs], ['replyTtlMs', replyTtlMs]] as const) {
+		if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+			throw new TypeError(`${name} must be a number of milliseconds above 0`);
+		}
 	}
 
 	return settings;
@@ -204,6 +257,7 @@ function clientFrom(token: string, client: ClientConfig): Client {
 	return {
 		token,
 		secrets: active,
+		keyIds: active.map((key) => keyId(key)),
 		enforce,
 		origins: new Set(allowedOrigins.map((origin) => originFrom(origin, `${name}.allowedOrigins`))),
 		variables,

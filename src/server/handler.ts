@@ -3,14 +3,31 @@ import {type Client, type IdentityHandlerConfig, type Settings, settingsFrom} fr
 import {ALLOWED_METHODS, corsHeaders, preflightHeaders} from './cors';
 import {identify} from './identify';
 import {logout} from './logout';
-import {RateLimiter} from './rate-limit';
+import {type Limit, rateLimited} from './rate-limit';
 import {readJsonBody} from './read-body';
 import {RememberedReplies} from './replies';
 import {errorReply, invalid, type Reply, toResponse} from './reply';
 import {updateUser} from './update-user';
 
-/** A Fetch-standard handler: give it a Request, get a Response. It never throws. */
-export type IdentityHandler = (request: Request) => Promise<Response>;
+/**
+ * What the server knows of a request beyond the Request itself.
+ *
+ * @example
+ * handler(request, {clientIp: '203.0.113.7'})
+ */
+export type CallerInfo = {
+	/** The caller's IP address, for the per-IP rate limit; `toNodeListener` fills it in. Without it no per-IP limit applies. */
+	clientIp?: string;
+};
+
+/**
+ * A Fetch-standard handler: give it a Request (and what the server knows
+ * of the caller), get a Response. It never throws.
+ *
+ * @example
+ * const response = await handler(new Request('https://api.example.com/v1/identify', {method: 'POST', body}), {clientIp});
+ */
+export type IdentityHandler = (request: Request, info?: CallerInfo) => Promise<Response>;
 
 // A route is recognised by how the path ends, so the API can be mounted
 // under a prefix (/api/v1/identify) without configuration. The leading
@@ -25,7 +42,10 @@ const ROUTES: ReadonlyArray<[string, Route]> = [
 type Context = {client?: Client; redact: string[]; note?: string};
 
 /** The parts of the handler that live as long as it does. */
-type State = {settings: Settings; limiter: RateLimiter; replies: RememberedReplies};
+type State = {settings: Settings; replies: RememberedReplies; sweptAt: number};
+
+/** How often the handler asks the store to forget what has expired. */
+const SWEEP_EVERY_MS = 60_000;
 
 /**
  * The reference identity API of SPEC §3 as a Fetch handler:
@@ -49,19 +69,19 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 	const settings = settingsFrom(config);
 	const state: State = {
 		settings,
-		limiter: new RateLimiter(settings.rateLimit.max, settings.rateLimit.windowMs),
-		replies: new RememberedReplies(settings.store),
+		replies: new RememberedReplies(settings.store, settings.replyTtlMs),
+		sweptAt: Number.NEGATIVE_INFINITY,
 	};
 	const secrets = [...settings.clients.values()].flatMap((client) => client.secrets);
 
-	return async (request) => {
+	return async (request, info = {}) => {
 		const started = Date.now();
 		const origin = request.headers.get('origin');
 		const context: Context = {redact: [...secrets]};
 		let reply: Reply;
 		let response: Response;
 		try {
-			reply = await handle(request, state, context);
+			reply = await handle(request, info, state, context);
 			response = toResponse(reply, headersFor(context, origin, settings));
 		} catch (error) {
 			// The caller learns only that it failed; the details go to the log,
@@ -80,7 +100,8 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 	};
 }
 
-async function handle(request: Request, {settings, limiter, replies}: State, context: Context): Promise<Reply> {
+async function handle(request: Request, info: CallerInfo, state: State, context: Context): Promise<Reply> {
+	const {settings, replies} = state;
 	const {pathname} = new URL(request.url);
 	const route = ROUTES.find(([suffix]) => pathname.endsWith(suffix))?.[1];
 	if (route === undefined) {
@@ -131,19 +152,34 @@ async function handle(request: Request, {settings, limiter, replies}: State, con
 		throw new TypeError('config.now must answer a valid Date');
 	}
 
+	sweepNowAndThen(state, now);
 	const key = {route, clientToken: call.clientToken, anonymousId: call.anonymousId, messageId: call.messageId};
-	const {reply, replayed} = await replies.once(key, now, async () => {
+	// sentAt changes between a call and its retry; everything else must not.
+	const content = {body: {...(body.value as object), sentAt: undefined}, bearerToken};
+	const {reply, replayed} = await replies.once(key, content, now, async () => {
 		// Inside `once`, so a retry answered from memory does not count.
-		const decision = limiter.take(JSON.stringify([call.clientToken, call.anonymousId]), now.getTime());
-		if (!decision.ok) {
-			const headers = {'Retry-After': String(decision.retryAfterSeconds)};
-			return errorReply(429, 'rate_limited', `too many calls from this visitor: retry in ${decision.retryAfterSeconds} s`, {headers});
+		const limits: Limit[] = [{key: ['visitor', call.clientToken, call.anonymousId], max: settings.rateLimit.max, who: 'from this visitor'}];
+		if (info.clientIp !== undefined) {
+			limits.push({key: ['ip', info.clientIp], max: settings.rateLimit.perIp, who: 'from this address'});
 		}
 
-		return apply(call, settings, client, request, now);
+		return (await rateLimited(settings.store, limits, settings.rateLimit.windowMs, now)) ?? apply(call, settings, client, request, now);
 	});
 	context.note = replayed ? 'replayed' : undefined;
 	return reply;
+}
+
+// The store forgets expired entries when asked; once a minute is enough,
+// and a failing sweep must not fail the call that happened to start it.
+function sweepNowAndThen(state: State, now: Date): void {
+	if (Math.abs(now.getTime() - state.sweptAt) < SWEEP_EVERY_MS) {
+		return;
+	}
+
+	state.sweptAt = now.getTime();
+	Promise.resolve()
+		.then(() => state.settings.store.sweep(now))
+		.catch(() => {});
 }
 
 function apply(call: Call, settings: Settings, client: Client, request: Request, now: Date): Promise<Reply> {
@@ -153,7 +189,7 @@ function apply(call: Call, settings: Settings, client: Client, request: Request,
 		case 'user':
 			return updateUser(settings, client, call, request, now);
 		case 'logout':
-			return logout(settings, call, request, now);
+			return logout(settings, client, request, now);
 	}
 }
 
@@ -190,7 +226,7 @@ function logLine(request: Request, reply: Reply, context: Context, ms: number): 
 	}
 
 	if (answer?.verification !== undefined) {
-		parts.push(`verification=${answer.verification}`, `user=${JSON.stringify(answer.userId)}`);
+		parts.push(`verification=${answer.verification}`, `user=${logSafe(answer.userId)}`);
 	}
 
 	const hint = answer?.error?.hint ?? answer?.hint;
@@ -199,7 +235,7 @@ function logLine(request: Request, reply: Reply, context: Context, ms: number): 
 	}
 
 	if (context.client !== undefined) {
-		parts.push(`client=${JSON.stringify(context.client.token)}`);
+		parts.push(`client=${logSafe(context.client.token)}`);
 	}
 
 	if (context.note !== undefined) {
@@ -208,6 +244,13 @@ function logLine(request: Request, reply: Reply, context: Context, ms: number): 
 
 	parts.push(`${ms}ms`);
 	return parts.join(' ');
+}
+
+// Quoted, and everything outside printable ASCII written as \uXXXX: a user
+// id holding U+2028, U+0085 or a bidi control cannot forge or disguise a
+// line in any log viewer.
+function logSafe(value: unknown): string {
+	return (JSON.stringify(value) ?? 'undefined').replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // The path only: a query string could carry anything, a hash included.

@@ -1,6 +1,7 @@
 import type {IdentifyCall} from './body';
 import type {Client, Settings, Variables} from './config';
 import {HINT_MESSAGES, type Hint, hintFor} from './hints';
+import {rateLimited} from './rate-limit';
 import {errorReply, type Reply, VERIFICATION_MESSAGES} from './reply';
 import {openSession, type SessionAnswer} from './session';
 import {applyToUser} from './user-record';
@@ -18,13 +19,16 @@ export type IdentityAnswer = {
 	/** Monitor mode, a failed hash: the signing mistake that explains it (SPEC §3 "Hints"), and that in words. */
 	hint?: Hint;
 	hintMessage?: string;
+	/** Metadata keys that were not applied: signed ones, or all of an unsigned call on a verified user. */
+	ignored?: string[];
 };
 
 /**
  * Applies `POST /v1/identify`: verifies the hash against the client's
- * keys, refuses it (403) when the client enforces verification, else
- * updates the user's one record and answers whether it was verified. Only
- * a verified call gets variables and a session.
+ * keys and records the outcome, refuses it (403) when the client enforces
+ * verification, else updates the user's one record and answers whether it
+ * was verified. Only a verified call gets variables and a session;
+ * unverified calls also count against the per-user rate limit.
  *
  * @example
  * const reply = await identify(settings, client, call, now);
@@ -34,20 +38,35 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	const {clientToken, anonymousId, userId, metadata, hash, expiration} = call;
 	const result = verifyIdentity({userId, hash, expiration}, client.secrets, {now});
 	const hint = result.ok ? undefined : hintFor(result.code, {userId, hash, expiration}, client, settings.clients);
+	const verification = result.ok ? 'ok' : result.code;
+	await settings.store.recordOutcome(hint === undefined ? {clientToken, userId, code: verification, at: now} : {clientToken, userId, code: verification, hint, at: now});
 	if (!result.ok && client.enforce) {
 		// A refused identity changes nothing: it is either an attack or a
 		// signing mistake, and neither should touch the real user's record.
 		return errorReply(403, result.code, hint === undefined ? VERIFICATION_MESSAGES[result.code] : HINT_MESSAGES[hint], {hint});
 	}
 
-	const verification = result.ok ? 'ok' : result.code;
+	if (!result.ok) {
+		const limit = {key: ['user', clientToken, userId], max: settings.rateLimit.perUser, who: 'without a valid hash for this user id'};
+		const refused = await rateLimited(settings.store, [limit], settings.rateLimit.windowMs, now);
+		if (refused !== undefined) {
+			return refused;
+		}
+	}
+
 	// Asked before anything is written, so a throwing callback leaves no
 	// half-applied call behind for the retry to apply again.
 	const variables = result.ok ? await variablesFor(client, userId) : {};
-	await applyToUser(settings, {clientToken, userId, anonymousId, metadata, verification, now});
+	const applied = await applyToUser(settings, {clientToken, userId, anonymousId, metadata, verification, now});
+	if (!applied.ok) {
+		return applied.reply;
+	}
+
 	const validUntil = expiration === undefined ? undefined : Date.parse(expiration) + DEFAULT_CLOCK_SKEW_SECONDS * 1000;
-	const session = result.ok ? await openSession(settings, {clientToken, userId, anonymousId, now, validUntil}) : null;
+	const keyId = result.ok ? client.keyIds[result.keyIndex] : '';
+	const session = result.ok ? await openSession(settings, {clientToken, userId, anonymousId, keyId, now, validUntil}) : null;
 	const explained = hint === undefined ? {} : {hint, hintMessage: HINT_MESSAGES[hint]};
-	const body: IdentityAnswer = {userId, anonymousId, verified: result.ok, verification, variables, session, ...explained};
+	const ignored = applied.ignored.length === 0 ? {} : {ignored: applied.ignored};
+	const body: IdentityAnswer = {userId, anonymousId, verified: result.ok, verification, variables, session, ...explained, ...ignored};
 	return {status: 200, body};
 }

@@ -14,11 +14,33 @@ export {
 	type VerificationFailure,
 } from './verify';
 export {diagnose, HINT_MESSAGES, MAX_OTHER_CLIENT_KEYS, type Hint, type DiagnosisInput, type DiagnosisKeys} from './hints';
-export {createIdentityHandler, type IdentityHandler} from './handler';
-export {DEFAULT_RATE_LIMIT, DEFAULT_SESSION_TTL_MS, MIN_ADMIN_KEY_LENGTH, type ClientConfig, type IdentityHandlerConfig, type Variables} from './config';
+export {createIdentityHandler, type CallerInfo, type IdentityHandler} from './handler';
+export {
+	DEFAULT_RATE_LIMIT,
+	DEFAULT_REPLY_TTL_MS,
+	DEFAULT_SESSION_TTL_MS,
+	MIN_ADMIN_KEY_LENGTH,
+	type ClientConfig,
+	type IdentityHandlerConfig,
+	type RateLimits,
+	type Variables,
+} from './config';
 export type {IdentityAnswer} from './identify';
 export type {SessionAnswer} from './session';
 export type {ErrorCode} from './reply';
-export type {IdentityStore, MaybePromise, SessionRecord, StoredReply, UserRecord} from './store';
+export {
+	MAX_ANONYMOUS_IDS,
+	type ClaimResult,
+	type IdentityStore,
+	type MaybePromise,
+	type MergeResult,
+	type Outcome,
+	type OutcomeSummary,
+	type SessionRecord,
+	type StoredReply,
+	type UserChange,
+	type UserRecord,
+} from './store';
 export {MemoryStore, type MemoryStoreOptions} from './memory-store';
-export {startServer, toNodeListener, type FetchHandler, type RunningServer} from './node';
+export {mergeUserRecord} from './merge-user';
+export {startServer, toNodeListener, type FetchHandler, type NodeListenerOptions, type RunningServer, type ServerOptions} from './node';

@@ -1,28 +1,48 @@
-import type {IdentityStore, SessionRecord, StoredReply, UserRecord} from './store';
+import {mergeUserRecord} from './merge-user';
+import {OutcomeTally} from './outcome-tally';
+import type {ClaimResult, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, StoredReply, UserChange, UserRecord} from './store';
 
-/** Limits of a {@link MemoryStore}. */
+/** Limits of a {@link MemoryStore}. Past each, the least recently used entry is forgotten first. */
 export type MemoryStoreOptions = {
 	/**
-	 * Sessions kept; past it the oldest are forgotten (their pages then get
-	 * 401 `session_invalid` and identify again).
+	 * User records kept. A record's metadata is at most 16 KiB, so the
+	 * default bounds users to about 200 MB at worst.
+	 * @default 10_000
+	 */
+	maxUsers?: number;
+	/**
+	 * Sessions kept (their pages then get 401 `session_invalid` and identify again).
 	 * @default 100_000
 	 */
 	maxSessions?: number;
 	/**
-	 * Remembered answers kept for retries; past it the oldest are forgotten.
+	 * Remembered answers kept for retries.
 	 * @default 10_000
 	 */
 	maxReplies?: number;
+	/**
+	 * Rate-limit counters kept (one per key and window).
+	 * @default 100_000
+	 */
+	maxCounters?: number;
+	/**
+	 * How long verification outcomes are kept for {@link MemoryStore.readiness}.
+	 * @default 604_800_000 (7 days)
+	 */
+	outcomeRetentionMs?: number;
 };
+
+type Counter = {end: number; count: number};
 
 /**
  * The default {@link IdentityStore}: everything in this process's memory,
- * gone on restart. Records are copied in and out, so nothing outside can
- * change what is stored. Sessions and remembered answers are bounded
- * (oldest dropped first); user records are not, as a database's would not be.
+ * gone on restart, and bounded everywhere. Records are immutable: a change
+ * builds a new record from the old one (sharing what did not change), so
+ * the hot path never deep-copies; only the accessors for tests and the demo
+ * (`users()`, `sessions()`, `replies()`) copy.
  *
  * @example
- * const store = new MemoryStore();
+ * const store = new MemoryStore({maxUsers: 50_000});
  * const handler = createIdentityHandler({clients, store});
  * // later, in a test:
  * store.users('ct_demo'); // [{userId: '42', applied: 1, …}]
@@ -30,78 +50,185 @@ export type MemoryStoreOptions = {
 export class MemoryStore implements IdentityStore {
 	readonly #users = new Map<string, UserRecord>();
 	readonly #sessions = new Map<string, SessionRecord>();
+	/** Token hashes of each visitor's sessions, for logout. */
+	readonly #visitorSessions = new Map<string, Set<string>>();
 	readonly #replies = new Map<string, StoredReply>();
-	readonly #maxSessions: number;
-	readonly #maxReplies: number;
+	readonly #counters = new Map<string, Counter>();
+	readonly #outcomes: OutcomeTally;
+	readonly #limits: Required<MemoryStoreOptions>;
 
-	constructor({maxSessions = 100_000, maxReplies = 10_000}: MemoryStoreOptions = {}) {
-		if (!(maxSessions >= 1) || !(maxReplies >= 1)) {
-			throw new TypeError('MemoryStore limits must be at least 1');
+	constructor(options: MemoryStoreOptions = {}) {
+		const limits = {maxUsers: 10_000, maxSessions: 100_000, maxReplies: 10_000, maxCounters: 100_000, outcomeRetentionMs: 7 * 24 * 60 * 60 * 1000, ...options};
+		for (const [name, value] of Object.entries(limits)) {
+			if (typeof value !== 'number' || !(value >= 1)) {
+				throw new TypeError(`MemoryStore option ${name} must be a number, at least 1`);
+			}
 		}
 
-		this.#maxSessions = maxSessions;
-		this.#maxReplies = maxReplies;
+		this.#limits = limits;
+		this.#outcomes = new OutcomeTally(limits.outcomeRetentionMs, limits.maxUsers);
 	}
 
 	getUser(clientToken: string, userId: string): UserRecord | undefined {
-		return copy(this.#users.get(userKey(clientToken, userId)));
+		const key = userKey(clientToken, userId);
+		const record = this.#users.get(key);
+		if (record !== undefined) {
+			touch(this.#users, key, record, this.#limits.maxUsers);
+		}
+
+		return record;
 	}
 
-	putUser(record: UserRecord): void {
-		this.#users.set(userKey(record.clientToken, record.userId), copy(record));
+	mergeUser(change: UserChange): MergeResult {
+		const key = userKey(change.clientToken, change.userId);
+		const result = mergeUserRecord(this.#users.get(key), change);
+		if (result.ok) {
+			touch(this.#users, key, result.record, this.#limits.maxUsers);
+		}
+
+		return result;
 	}
 
 	getSession(tokenHash: string): SessionRecord | undefined {
-		return copy(this.#sessions.get(tokenHash));
+		return this.#sessions.get(tokenHash);
 	}
 
 	putSession(record: SessionRecord): void {
-		bounded(this.#sessions, record.tokenHash, copy(record), this.#maxSessions);
+		const session = Object.freeze({...record});
+		this.deleteSession(session.tokenHash);
+		this.#sessions.set(session.tokenHash, session);
+		const visitor = visitorKey(session);
+		const hashes = this.#visitorSessions.get(visitor) ?? new Set();
+		hashes.add(session.tokenHash);
+		this.#visitorSessions.set(visitor, hashes);
+		while (this.#sessions.size > this.#limits.maxSessions) {
+			this.deleteSession(this.#sessions.keys().next().value!);
+		}
 	}
 
 	deleteSession(tokenHash: string): void {
+		const session = this.#sessions.get(tokenHash);
+		if (session === undefined) {
+			return;
+		}
+
 		this.#sessions.delete(tokenHash);
+		const visitor = visitorKey(session);
+		const hashes = this.#visitorSessions.get(visitor);
+		hashes?.delete(tokenHash);
+		if (hashes?.size === 0) {
+			this.#visitorSessions.delete(visitor);
+		}
 	}
 
-	getReply(key: string): StoredReply | undefined {
-		return copy(this.#replies.get(key));
+	deleteSessions(match: {clientToken: string; userId: string; anonymousId: string}): number {
+		const hashes = [...(this.#visitorSessions.get(visitorKey(match)) ?? [])];
+		hashes.forEach((tokenHash) => this.deleteSession(tokenHash));
+		return hashes.length;
 	}
 
-	putReply(reply: StoredReply): void {
-		bounded(this.#replies, reply.key, copy(reply), this.#maxReplies);
+	claimReply({key, fingerprint, now, expiresAt, staleBefore}: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}): ClaimResult {
+		const stored = this.#replies.get(key);
+		if (stored !== undefined && stored.sealed !== null && Date.parse(stored.expiresAt) > now.getTime()) {
+			return {state: 'done', fingerprint: stored.fingerprint, sealed: stored.sealed};
+		}
+
+		if (stored !== undefined && stored.sealed === null && Date.parse(stored.createdAt) >= staleBefore.getTime()) {
+			return {state: 'running', fingerprint: stored.fingerprint};
+		}
+
+		const claim = {key, fingerprint, sealed: null, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString()};
+		touch(this.#replies, key, Object.freeze(claim), this.#limits.maxReplies);
+		return {state: 'claimed'};
+	}
+
+	finishReply(key: string, sealed: string): void {
+		const claim = this.#replies.get(key);
+		// A claim forgotten meanwhile (the store was full) stays forgotten: a
+		// retry then runs the call again rather than meet a stranger's answer.
+		if (claim !== undefined) {
+			this.#replies.set(key, Object.freeze({...claim, sealed}));
+		}
+	}
+
+	releaseReply(key: string): void {
+		this.#replies.delete(key);
+	}
+
+	countCalls(keys: string[], windowMs: number, now: Date): number[] {
+		const start = Math.floor(now.getTime() / windowMs) * windowMs;
+		return keys.map((key) => {
+			const name = `${windowMs}\u0000${key}`;
+			let counter = this.#counters.get(name);
+			if (counter === undefined || counter.end !== start + windowMs) {
+				counter = {end: start + windowMs, count: 0};
+				touch(this.#counters, name, counter, this.#limits.maxCounters);
+			}
+
+			return ++counter.count;
+		});
+	}
+
+	recordOutcome(outcome: Outcome): void {
+		this.#outcomes.record(outcome);
+	}
+
+	readiness(clientToken: string, since: Date): OutcomeSummary {
+		return this.#outcomes.summary(clientToken, since);
+	}
+
+	sweep(now: Date): void {
+		const time = now.getTime();
+		for (const session of [...this.#sessions.values()]) {
+			if (Date.parse(session.expiresAt) <= time) {
+				this.deleteSession(session.tokenHash);
+			}
+		}
+
+		for (const [key, reply] of this.#replies) {
+			if (Date.parse(reply.expiresAt) <= time) {
+				this.#replies.delete(key);
+			}
+		}
+
+		for (const [key, counter] of this.#counters) {
+			if (counter.end <= time) {
+				this.#counters.delete(key);
+			}
+		}
+
+		this.#outcomes.sweep(now);
 	}
 
 	/**
-	 * The user records of one client (or of all), oldest first. For tests
-	 * and the demo.
+	 * The user records of one client (or of all), least recently used
+	 * first, as copies. For tests and the demo.
 	 *
 	 * @example
 	 * expect(store.users('ct_demo')).toHaveLength(1);
 	 */
 	users(clientToken?: string): UserRecord[] {
-		return [...this.#users.values()]
-			.filter((record) => clientToken === undefined || record.clientToken === clientToken)
-			.map((record) => copy(record));
+		return [...this.#users.values()].filter((record) => clientToken === undefined || record.clientToken === clientToken).map((record) => structuredClone(record));
 	}
 
 	/**
-	 * The sessions currently kept (token hashes only), oldest first.
+	 * The sessions currently kept (token hashes only), oldest first, as copies.
 	 *
 	 * @example
 	 * expect(store.sessions()).toHaveLength(0); // after logout
 	 */
 	sessions(): SessionRecord[] {
-		return [...this.#sessions.values()].map((record) => copy(record));
+		return [...this.#sessions.values()].map((record) => ({...record}));
 	}
 
 	/**
-	 * The remembered answers (sealed), oldest first.
+	 * The remembered answers (sealed) and running claims, as copies.
 	 *
 	 * @example
 	 * expect(store.replies()).toHaveLength(1); // after a call and its retry
 	 */
 	replies(): StoredReply[] {
-		return [...this.#replies.values()].map((reply) => copy(reply));
+		return [...this.#replies.values()].map((reply) => ({...reply}));
 	}
 }
 
@@ -109,15 +236,16 @@ function userKey(clientToken: string, userId: string): string {
 	return JSON.stringify([clientToken, userId]);
 }
 
-// A Map iterates in insertion order, so its first key is the oldest entry.
-function bounded<T>(map: Map<string, T>, key: string, value: T, max: number): void {
+function visitorKey({clientToken, userId, anonymousId}: {clientToken: string; userId: string; anonymousId: string}): string {
+	return JSON.stringify([clientToken, userId, anonymousId]);
+}
+
+// A Map iterates in insertion order: moving an entry to the end on every
+// use makes the first key the least recently used, which goes first.
+function touch<T>(map: Map<string, T>, key: string, value: T, max: number): void {
 	map.delete(key);
 	map.set(key, value);
 	while (map.size > max) {
-		map.delete(map.keys().next().value as string);
+		map.delete(map.keys().next().value!);
 	}
-}
-
-function copy<T>(value: T): T {
-	return value === undefined ? value : structuredClone(value);
 }

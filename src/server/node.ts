@@ -3,8 +3,45 @@ import type {AddressInfo} from 'node:net';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 
-/** Anything that answers a Fetch Request with a Response, such as `createIdentityHandler`'s handler. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/**
+ * Anything that answers a Fetch Request with a Response, such as
+ * `createIdentityHandler`'s handler; `info.clientIp` is the caller's address.
+ *
+ * @example
+ * const echo: FetchHandler = async (request, info) => new Response(info?.clientIp);
+ */
+export type FetchHandler = (request: Request, info?: {clientIp?: string}) => Promise<Response>;
+
+/** Options of {@link toNodeListener}. */
+export type NodeListenerOptions = {
+	/**
+	 * How many reverse proxies in front of this server to trust, counted
+	 * from the right of `X-Forwarded-For` (each proxy appends the address
+	 * it saw; entries further left are whatever the client wrote). `true`
+	 * is 1. Leave it off when clients connect directly, or anyone could
+	 * choose their own address for the per-IP rate limit.
+	 * @default false (the socket's address)
+	 */
+	trustProxy?: boolean | number;
+};
+
+/** Options of {@link startServer}. */
+export type ServerOptions = NodeListenerOptions & {
+	/** @default 0 (a free port) */
+	port?: number;
+	/** @default '127.0.0.1' */
+	host?: string;
+	/**
+	 * A connection whose request headers have not all arrived by then is closed (slow-header attacks).
+	 * @default 10_000
+	 */
+	headersTimeoutMs?: number;
+	/**
+	 * A connection whose whole request (headers and body) has not arrived by then is closed (slow-body attacks).
+	 * @default 15_000
+	 */
+	requestTimeoutMs?: number;
+};
 
 /** A running server of {@link startServer}. */
 export type RunningServer = {
@@ -26,23 +63,66 @@ export type RunningServer = {
  * createServer(toNodeListener(createIdentityHandler(config))).listen(8787);
  * // Express: app.use('/api', toNodeListener(handler)) serves /api/v1/identify
  */
-export function toNodeListener(handler: FetchHandler): (request: IncomingMessage, response: ServerResponse) => void {
+export function toNodeListener(handler: FetchHandler, {trustProxy = false}: NodeListenerOptions = {}): (request: IncomingMessage, response: ServerResponse) => void {
+	const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
+	if (!Number.isInteger(hops) || hops < 0) {
+		throw new TypeError('trustProxy must be true, false, or how many proxies to trust (a whole number)');
+	}
+
 	return (incoming, outgoing) => {
-		void answer(handler, incoming, outgoing);
+		void answer(handler, incoming, outgoing, clientIp(incoming, hops));
 	};
 }
 
 /**
- * Serves a Fetch handler over HTTP with `node:http`, for the demo and the
- * tests. Port 0 picks a free port; the answer says which.
+ * The caller's address: the socket's, or, behind `hops` trusted proxies,
+ * the entry of `X-Forwarded-For` that the outermost trusted proxy wrote
+ * (counted from the right, the only entries a client cannot forge).
  *
  * @example
- * const server = await startServer(createIdentityHandler(config));
+ * clientIp(request, 1) // '203.0.113.7' for "X-Forwarded-For: 10.0.0.1, 203.0.113.7" from the proxy
+ */
+export function clientIp(incoming: IncomingMessage, hops: number): string | undefined {
+	const socketAddress = incoming.socket.remoteAddress;
+	if (hops === 0) {
+		return socketAddress;
+	}
+
+	const forwarded = incoming.headers['x-forwarded-for'];
+	const entries = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '')
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter((entry) => entry !== '');
+	// Fewer entries than trusted proxies: the leftmost is still one a trusted proxy wrote.
+	return entries.length === 0 ? socketAddress : entries[Math.max(0, entries.length - hops)];
+}
+
+/**
+ * Serves a Fetch handler over HTTP with `node:http`. Port 0 picks a free
+ * port; the answer says which. A request whose headers take longer than
+ * `headersTimeoutMs`, or whose whole body longer than `requestTimeoutMs`,
+ * is closed, so slow clients cannot hold connections open.
+ *
+ * @example
+ * const server = await startServer(createIdentityHandler(config), {port: 8787, trustProxy: 1});
  * await init({clientToken: 'ct_demo', apiHost: server.url});
  * await server.close();
  */
-export async function startServer(handler: FetchHandler, {port = 0, host = '127.0.0.1'}: {port?: number; host?: string} = {}): Promise<RunningServer> {
-	const server = createServer(toNodeListener(handler));
+export async function startServer(handler: FetchHandler, options: ServerOptions = {}): Promise<RunningServer> {
+	const {port = 0, host = '127.0.0.1', trustProxy, headersTimeoutMs = 10_000, requestTimeoutMs = 15_000} = options;
+	if (!(headersTimeoutMs > 0) || !(requestTimeoutMs >= headersTimeoutMs) || !Number.isFinite(requestTimeoutMs)) {
+		throw new TypeError('headersTimeoutMs and requestTimeoutMs must be milliseconds above 0, requestTimeoutMs at least headersTimeoutMs');
+	}
+
+	const server = createServer(
+		{
+			headersTimeout: headersTimeoutMs,
+			requestTimeout: requestTimeoutMs,
+			// Node checks these timeouts only this often (30 s by default).
+			connectionsCheckingInterval: Math.max(10, Math.min(1_000, headersTimeoutMs / 4)),
+		},
+		toNodeListener(handler, {trustProxy}),
+	);
 	return {
 		...(await listen(server, port, host)),
 		close: () =>
@@ -75,12 +155,12 @@ export async function listen(server: Server, port: number, host: string): Promis
 	return {url: `http://${name}:${address.port}`, port: address.port};
 }
 
-async function answer(handler: FetchHandler, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+async function answer(handler: FetchHandler, incoming: IncomingMessage, outgoing: ServerResponse, ip: string | undefined): Promise<void> {
 	let response: Response;
 	try {
 		const request = toRequest(incoming, outgoing);
 		try {
-			response = await handler(request);
+			response = await handler(request, ip === undefined ? {} : {clientIp: ip});
 		} catch {
 			response = Response.json({error: {code: 'server_error', message: 'the server failed to answer; try again later'}}, {status: 500});
 		}

@@ -1,76 +1,133 @@
 import {createCipheriv, createDecipheriv, createHash, randomBytes} from 'node:crypto';
-import type {Reply} from './reply';
+import {errorReply, type Reply} from './reply';
 import type {IdentityStore} from './store';
 
 /** What makes two calls the same call: the route and the ids the SDK keeps across retries. */
 export type CallKey = {route: string; clientToken: string; anonymousId: string; messageId: string};
 
+/** What is compared to tell a retry from a reused id: the body without `sentAt`, and the bearer token. */
+export type CallContent = {body: unknown; bearerToken?: string};
+
+/** How long a retry waits for a copy of its call that another instance is running, polling the store. */
+const WAIT_MS = 5_000;
+const POLL_MS = 50;
+/** A claim older than this is taken to belong to a caller that died: the call runs again. */
+const STALE_MS = 30_000;
+
 /**
- * The answers already given, so that a retried call (same route, client
- * token, anonymous id and message id) gets the same answer and is not
- * applied twice. An answer may hold a session token, and the store keeps
- * sessions only as hashes; so the answer is sealed (AES-256-GCM) under a key
- * derived from the call's ids, and the store sees those ids only hashed.
- * Whoever reads the store cannot read an answer without the message id.
+ * The answers already given, so that a retried call gets the same answer
+ * and is applied once, on any instance sharing the store. A retry is the
+ * same route, client token, anonymous id and message id (the claim's key)
+ * and the same content (the fingerprint): the same ids with other content
+ * are answered 409 `message_id_reused`, never with the first call's answer.
  *
- * Calls that are still running are remembered too: a retry that arrives
- * before the first answer waits for it instead of applying the call again.
+ * An answer may hold a session token, and the store keeps sessions only as
+ * hashes; so the answer is sealed (AES-256-GCM) under a key derived from
+ * the call's ids, and the store sees those ids only hashed. Whoever reads
+ * the store cannot read an answer without the message id.
+ *
+ * A copy that arrives while the call runs waits for its answer: in this
+ * process through a map of running calls, across instances by polling the
+ * store (at most 5 s, then 503 and the SDK retries).
  *
  * @example
- * const replies = new RememberedReplies(store);
- * const reply = await replies.once(key, now, () => identify(call));
+ * const replies = new RememberedReplies(store, DEFAULT_REPLY_TTL_MS);
+ * const {reply, replayed} = await replies.once(key, {body, bearerToken}, now, () => identify(call));
  */
 export class RememberedReplies {
 	readonly #store: IdentityStore;
-	readonly #running = new Map<string, Promise<{reply: Reply; replayed: boolean}>>();
+	readonly #ttlMs: number;
+	readonly #running = new Map<string, {fingerprint: string; work: Promise<Reply>}>();
 
-	constructor(store: IdentityStore) {
+	constructor(store: IdentityStore, ttlMs: number) {
 		this.#store = store;
+		this.#ttlMs = ttlMs;
 	}
 
 	/**
-	 * The remembered answer for `key`, or `apply()`'s, which is remembered
-	 * unless it is a 429 or a server error (a retry should try again then).
-	 * `replayed` says the answer came from memory.
+	 * The remembered answer for this call, or `apply()`'s, which is
+	 * remembered unless it is a 429 or a server error (a retry should try
+	 * again then). `replayed` says the answer came from memory.
 	 */
-	async once(key: CallKey, now: Date, apply: () => Promise<Reply>): Promise<{reply: Reply; replayed: boolean}> {
+	async once(key: CallKey, content: CallContent, now: Date, apply: () => Promise<Reply>): Promise<{reply: Reply; replayed: boolean}> {
 		const id = derive('signet reply id', key).toString('hex');
+		const fingerprint = derive('signet reply fingerprint', key, JSON.stringify([content.body, content.bearerToken ?? null])).toString('hex');
 		const running = this.#running.get(id);
 		if (running !== undefined) {
-			return {reply: (await running).reply, replayed: true};
+			return running.fingerprint === fingerprint ? {reply: await running.work, replayed: true} : {reply: reused(), replayed: false};
 		}
 
-		// Registered before the first await, so a retry arriving meanwhile finds it.
-		const work = this.#recallOrApply(id, key, now, apply);
-		this.#running.set(id, work);
+		let replayed = true;
+		// Registered before the first await, so a copy arriving meanwhile finds it.
+		const work = this.#recallOrApply(id, fingerprint, key, now, () => {
+			replayed = false;
+			return apply();
+		});
+		this.#running.set(id, {fingerprint, work});
 		try {
-			return await work;
+			const reply = await work;
+			return {reply, replayed: replayed && reply.status !== 409 && reply.status !== 503};
 		} finally {
 			this.#running.delete(id);
 		}
 	}
 
-	async #recallOrApply(id: string, key: CallKey, now: Date, apply: () => Promise<Reply>): Promise<{reply: Reply; replayed: boolean}> {
-		const stored = await this.#store.getReply(id);
-		const remembered = stored === undefined ? undefined : open(stored.sealed, key);
-		if (remembered !== undefined) {
-			return {reply: remembered, replayed: true};
+	async #recallOrApply(id: string, fingerprint: string, key: CallKey, now: Date, apply: () => Promise<Reply>): Promise<Reply> {
+		const claim = {key: id, fingerprint, now, expiresAt: new Date(now.getTime() + this.#ttlMs), staleBefore: new Date(now.getTime() - STALE_MS)};
+		for (let waited = 0; ; waited += POLL_MS) {
+			const found = await this.#store.claimReply(claim);
+			if (found.state === 'claimed') {
+				break;
+			}
+
+			if (found.fingerprint !== fingerprint) {
+				return reused();
+			}
+
+			if (found.state === 'done') {
+				const remembered = open(found.sealed, key);
+				if (remembered !== undefined) {
+					return remembered;
+				}
+
+				// An answer that does not open (a corrupted store) is treated as never given.
+				await this.#store.releaseReply(id);
+			} else if (waited >= WAIT_MS) {
+				return errorReply(503, 'server_error', 'the first copy of this call is still running: retry in a moment', {headers: {'Retry-After': '1'}});
+			} else {
+				await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+			}
 		}
 
-		const reply = await apply();
+		let reply: Reply;
+		try {
+			reply = await apply();
+		} catch (error) {
+			await this.#store.releaseReply(id);
+			throw error;
+		}
+
 		if (reply.status < 500 && reply.status !== 429) {
-			await this.#store.putReply({key: id, sealed: seal(reply, key), createdAt: now.toISOString()});
+			await this.#store.finishReply(id, seal(reply, key));
+		} else {
+			await this.#store.releaseReply(id);
 		}
 
-		return {reply, replayed: false};
+		return reply;
 	}
+}
+
+function reused(): Reply {
+	return errorReply(409, 'message_id_reused', 'this messageId was already used by this visitor for a different call: give every new call a new messageId');
 }
 
 // Two labels give two unrelated values from the same ids: one names the
 // answer in the store, the other encrypts it.
-function derive(label: string, key: CallKey): Buffer {
+// The fingerprint hashes the content with the ids, message id included: the
+// store cannot test guesses of a low-entropy body against it.
+function derive(label: string, key: CallKey, content = ''): Buffer {
 	const ids = JSON.stringify([key.route, key.clientToken, key.anonymousId, key.messageId]);
-	return createHash('sha256').update(`${label}\u0000${ids}`).digest();
+	return createHash('sha256').update(`${label}\u0000${ids}\u0000${content}`).digest();
 }
 
 function seal(reply: Reply, key: CallKey): string {

@@ -11,6 +11,7 @@ export type ErrorCode =
 	| 'session_invalid'
 	| VerificationFailure
 	| 'rate_limited'
+	| 'message_id_reused'
 	| 'not_found'
 	| 'method_not_allowed'
 	| 'origin_not_allowed'

@@ -1,3 +1,5 @@
+import {createHash} from 'node:crypto';
+
 /**
  * The list of private keys a client verifies against, from one key or a
  * list (newest last). An empty list or an empty key is a configuration
@@ -24,4 +26,17 @@ export function secretList(secrets: unknown, name = 'secrets'): string[] {
 	});
 
 	return list as string[];
+}
+
+/**
+ * A key's fingerprint, as sessions record which key verified them: the
+ * first 16 hex characters of SHA-256 of a label and the key. It names the
+ * key without revealing it, so a session of a key that was removed from
+ * the configuration can be told and refused.
+ *
+ * @example
+ * keyId('sk_live_new') // 16 hex characters, the same on every instance
+ */
+export function keyId(key: string): string {
+	return createHash('sha256').update(`signet key id\u0000${key}`, 'utf8').digest('hex').slice(0, 16);
 }

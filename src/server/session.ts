@@ -1,5 +1,5 @@
 import {createHash, randomBytes} from 'node:crypto';
-import type {Settings} from './config';
+import type {Client, Settings} from './config';
 import type {SessionRecord} from './store';
 
 /** What a verified call answers in `session`. */
@@ -22,15 +22,16 @@ export function sessionTokenHash(token: string): string {
 /**
  * Starts a session for a verified user and stores its hash. It lives
  * `sessionTtlMs`, but never past the hash's own expiration plus the clock
- * skew: a session must not outlive the signature that opened it.
+ * skew: a session must not outlive the signature that opened it. It
+ * records which key verified it (`keyId`), so removing that key ends it.
  *
  * @example
- * const session = await openSession(settings, {clientToken, userId, anonymousId, now, validUntil});
+ * const session = await openSession(settings, {clientToken, userId, anonymousId, keyId, now, validUntil});
  * // {token: 'Xk2…', expiresAt: '2026-11-22T00:00:00.000Z'}
  */
 export async function openSession(
 	settings: Settings,
-	{clientToken, userId, anonymousId, now, validUntil}: {clientToken: string; userId: string; anonymousId: string; now: Date; validUntil?: number},
+	{clientToken, userId, anonymousId, keyId, now, validUntil}: {clientToken: string; userId: string; anonymousId: string; keyId: string; now: Date; validUntil?: number},
 ): Promise<SessionAnswer> {
 	const token = randomBytes(32).toString('base64url');
 	const expiresAt = new Date(Math.min(now.getTime() + settings.sessionTtlMs, validUntil ?? Number.POSITIVE_INFINITY)).toISOString();
@@ -39,6 +40,7 @@ export async function openSession(
 		clientToken,
 		userId,
 		anonymousId,
+		keyId,
 		createdAt: now.toISOString(),
 		expiresAt,
 	});
@@ -47,18 +49,19 @@ export async function openSession(
 
 /**
  * The live session named by the request's `Authorization: Bearer <token>`,
- * if it belongs to `clientToken`; `undefined` when there is none, it is
- * another client's, it was revoked or it has expired (an expired one is
+ * if it belongs to `client`; `undefined` when there is none, it is
+ * another client's, it was revoked, it has expired, or the key that
+ * verified it is no longer among the client's keys (such a session is
  * deleted on the way).
  *
  * @example
- * const found = await findSession(settings, request, call.clientToken, now);
+ * const found = await findSession(settings, request, client, now);
  * if (found === undefined) return errorReply(401, 'session_invalid', …);
  */
 export async function findSession(
 	settings: Settings,
 	request: Request,
-	clientToken: string,
+	client: Client,
 	now: Date,
 ): Promise<{token: string; record: SessionRecord} | undefined> {
 	const match = /^Bearer +(\S+) *$/i.exec(request.headers.get('authorization') ?? '');
@@ -68,11 +71,11 @@ export async function findSession(
 	}
 
 	const record = await settings.store.getSession(sessionTokenHash(token));
-	if (record === undefined || record.clientToken !== clientToken) {
+	if (record === undefined || record.clientToken !== client.token) {
 		return undefined;
 	}
 
-	if (now.getTime() >= Date.parse(record.expiresAt)) {
+	if (now.getTime() >= Date.parse(record.expiresAt) || !client.keyIds.includes(record.keyId)) {
 		await settings.store.deleteSession(record.tokenHash);
 		return undefined;
 	}

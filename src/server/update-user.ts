@@ -18,14 +18,18 @@ export const SESSION_INVALID_MESSAGE = 'the session is unknown, expired or revok
  * const reply = await updateUser(settings, client, call, request, now);
  */
 export async function updateUser(settings: Settings, client: Client, call: UserCall, request: Request, now: Date): Promise<Reply> {
-	const found = await findSession(settings, request, call.clientToken, now);
+	const found = await findSession(settings, request, client, now);
 	if (found === undefined) {
 		return errorReply(401, 'session_invalid', SESSION_INVALID_MESSAGE);
 	}
 
 	const {userId, expiresAt} = found.record;
 	const variables = await variablesFor(client, userId);
-	await applyToUser(settings, {clientToken: call.clientToken, userId, anonymousId: call.anonymousId, metadata: call.metadata, verification: 'ok', now});
+	const applied = await applyToUser(settings, {clientToken: call.clientToken, userId, anonymousId: call.anonymousId, metadata: call.metadata, verification: 'ok', now});
+	if (!applied.ok) {
+		return applied.reply;
+	}
+
 	const body: IdentityAnswer = {
 		userId,
 		anonymousId: call.anonymousId,
@@ -33,6 +37,7 @@ export async function updateUser(settings: Settings, client: Client, call: UserC
 		verification: 'ok',
 		variables,
 		session: {token: found.token, expiresAt},
+		...(applied.ignored.length === 0 ? {} : {ignored: applied.ignored}),
 	};
 	return {status: 200, body};
 }

@@ -1,44 +1,29 @@
+import {MAX_METADATA_BYTES} from '../shared/limits';
 import type {Settings} from './config';
-import {MAX_ANONYMOUS_IDS, type UserRecord} from './store';
-import type {Verification} from './verify';
+import {invalid, type Reply} from './reply';
+import type {UserChange, UserRecord} from './store';
 
-/** One applied call, as it changes a user's record. */
-export type UserChange = {
-	clientToken: string;
-	userId: string;
-	anonymousId: string;
-	metadata?: Record<string, unknown>;
-	verification: Verification;
-	now: Date;
-};
+/** A call applied to a user's record, or the 400 that says why nothing changed. */
+export type Applied = {ok: true; record: UserRecord; ignored: string[]} | {ok: false; reply: Reply};
 
 /**
- * Creates or updates the one record of (clientToken, userId): metadata
- * shallow-merged, the anonymous id added to the bounded list, the latest
- * verification kept, `applied` counted up. Idempotency is the caller's
+ * Applies one call to the one record of (clientToken, userId) through the
+ * store's atomic `mergeUser` (rules in {@link UserChange}): unsigned calls
+ * cannot change a verified record, signed keys win, and the merged
+ * metadata stays within 16 KiB, past which nothing changes and the answer
+ * is a 400 `invalid_request` on `metadata`. Idempotency is the caller's
  * business: this applies whatever it is given.
  *
  * @example
- * await applyToUser(settings, {clientToken, userId: '42', anonymousId, metadata: {plan: 'pro'}, verification: 'ok', now});
+ * const applied = await applyToUser(settings, {clientToken, userId: '42', anonymousId, metadata: {plan: 'pro'}, verification: 'ok', now});
+ * if (!applied.ok) return applied.reply;
  */
-export async function applyToUser(settings: Settings, change: UserChange): Promise<UserRecord> {
-	const {clientToken, userId, anonymousId, metadata = {}, verification, now} = change;
-	const time = now.toISOString();
-	const previous = await settings.store.getUser(clientToken, userId);
-	const anonymousIds = (previous?.anonymousIds ?? []).filter((id) => id !== anonymousId);
-	anonymousIds.push(anonymousId);
-	const record: UserRecord = {
-		clientToken,
-		userId,
-		// Spread defines own properties (no setters run), so no key can reach a prototype.
-		metadata: {...previous?.metadata, ...metadata},
-		anonymousIds: anonymousIds.slice(-MAX_ANONYMOUS_IDS),
-		verified: verification === 'ok',
-		verification,
-		createdAt: previous?.createdAt ?? time,
-		updatedAt: time,
-		applied: (previous?.applied ?? 0) + 1,
-	};
-	await settings.store.putUser(record);
-	return record;
+export async function applyToUser(settings: Settings, change: Omit<UserChange, 'maxMetadataBytes'>): Promise<Applied> {
+	const result = await settings.store.mergeUser({...change, maxMetadataBytes: MAX_METADATA_BYTES});
+	if (!result.ok) {
+		const message = `metadata would make this user's stored metadata larger than ${MAX_METADATA_BYTES} bytes (16 KiB) as JSON: send fewer or smaller keys`;
+		return {ok: false, reply: invalid('metadata', message)};
+	}
+
+	return result;
 }

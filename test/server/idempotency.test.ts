@@ -36,18 +36,20 @@ describe('one record per user', () => {
 });
 
 describe('retries', () => {
-	it('applies a retried messageId once and answers it the same', async () => {
+	it('applies a retried call once and answers it the same, and refuses its messageId with another body (409)', async () => {
 		const body = identifyBody({userId: 'u-retry', hash: signIdentity('u-retry', SECRET).hash, metadata: {count: 1}});
 		const first = await api.post('/v1/identify', body);
 		const second = await api.post('/v1/identify', body);
 		const third = await api.post('/v1/identify', {...body, metadata: {count: 2}});
 		expect(first.status).toBe(200);
 		expect(second.body).toEqual(first.body);
-		expect(third.body).toEqual(first.body);
+		expect(third.status).toBe(409);
+		expect(third.body).toEqual({error: {code: 'message_id_reused', message: expect.any(String)}});
+		expect(third.text).not.toContain(first.body.session.token);
 		const [record] = api.store.users('ct_test').filter((entry) => entry.userId === 'u-retry');
 		expect(record).toMatchObject({applied: 1, metadata: {count: 1}});
 		expect(api.store.sessions().filter((session) => session.userId === 'u-retry')).toHaveLength(1);
-		expect(api.logs.at(-1)).toContain('replayed');
+		expect(api.logs.at(-2)).toContain('replayed');
 	});
 
 	it('applies concurrent copies of one call once', async () => {

@@ -1,59 +1,95 @@
 import {describe, expect, it} from 'vitest';
-import {MemoryStore, type UserRecord} from '../../src/server/index';
+import {MemoryStore, type UserChange} from '../../src/server/index';
+import {describeStoreContract} from './store-contract';
 
-const record = (userId: string): UserRecord => ({
+describeStoreContract('MemoryStore', () => new MemoryStore());
+
+const T0 = new Date('2026-11-21T12:00:00.000Z');
+const change = (userId: string, fields: Partial<UserChange> = {}): UserChange => ({
 	clientToken: 'ct_test',
 	userId,
-	metadata: {plan: 'pro'},
-	anonymousIds: ['anon'],
-	verified: true,
+	anonymousId: 'anon',
 	verification: 'ok',
-	createdAt: '2026-11-21T12:00:00.000Z',
-	updatedAt: '2026-11-21T12:00:00.000Z',
-	applied: 1,
+	now: T0,
+	maxMetadataBytes: 16_384,
+	...fields,
 });
-
 const session = (tokenHash: string) => ({
 	tokenHash,
 	clientToken: 'ct_test',
 	userId: '42',
-	anonymousId: 'anon',
-	createdAt: '2026-11-21T12:00:00.000Z',
+	anonymousId: `anon-${tokenHash}`,
+	keyId: '0123456789abcdef',
+	createdAt: T0.toISOString(),
 	expiresAt: '2026-11-22T00:00:00.000Z',
 });
 
 describe('MemoryStore', () => {
-	it('keeps one record per client token and user id', () => {
-		const store = new MemoryStore();
-		store.putUser(record('42'));
-		store.putUser({...record('42'), applied: 2});
-		store.putUser({...record('42'), clientToken: 'ct_other'});
-		expect(store.users('ct_test')).toHaveLength(1);
-		expect(store.getUser('ct_test', '42')?.applied).toBe(2);
-		expect(store.users()).toHaveLength(2);
+	it('keeps at most maxUsers records, forgetting the least recently used first', () => {
+		const store = new MemoryStore({maxUsers: 2});
+		store.mergeUser(change('a'));
+		store.mergeUser(change('b'));
+		store.getUser('ct_test', 'a');
+		store.mergeUser(change('c'));
+		expect(store.users().map((record) => record.userId)).toEqual(['a', 'c']);
 	});
 
-	it('copies records in and out, so callers cannot change what is stored', () => {
+	it('bounds users by default, so a flood of user ids cannot grow memory without end', () => {
 		const store = new MemoryStore();
-		const original = record('42');
-		store.putUser(original);
-		original.metadata.plan = 'hacked';
-		store.getUser('ct_test', '42')!.metadata.plan = 'hacked too';
+		for (let index = 0; index < 10_050; index++) {
+			store.mergeUser(change(`u${index}`));
+		}
+
+		expect(store.users()).toHaveLength(10_000);
+		expect(store.getUser('ct_test', 'u0')).toBeUndefined();
+	});
+
+	it('hands out frozen records, so nobody can change what is stored, and copies in users()', () => {
+		const store = new MemoryStore();
+		store.mergeUser(change('42', {metadata: {plan: 'pro'}}));
+		const record = store.getUser('ct_test', '42')!;
+		expect(() => {
+			(record.metadata as Record<string, unknown>).plan = 'hacked';
+		}).toThrow(TypeError);
+		store.users()[0].metadata.plan = 'hacked too';
 		expect(store.getUser('ct_test', '42')?.metadata.plan).toBe('pro');
+	});
+
+	it('shares unchanged metadata values with the previous record instead of copying them', () => {
+		const store = new MemoryStore();
+		const big = {list: Array.from({length: 100}, (_, index) => index)};
+		store.mergeUser(change('42', {metadata: {big}}));
+		store.mergeUser(change('42', {metadata: {small: 1}}));
+		expect(store.getUser('ct_test', '42')!.metadata.big).toBe(big);
 	});
 
 	it('forgets the oldest sessions and replies past its limits', () => {
 		const store = new MemoryStore({maxSessions: 2, maxReplies: 2});
 		for (const hash of ['a', 'b', 'c']) {
 			store.putSession(session(hash));
-			store.putReply({key: hash, sealed: 'x', createdAt: '2026-11-21T12:00:00.000Z'});
+			store.claimReply({key: hash, fingerprint: 'f', now: T0, expiresAt: new Date('2026-11-22T00:00:00.000Z'), staleBefore: T0});
 		}
 
 		expect(store.getSession('a')).toBeUndefined();
 		expect(store.sessions().map((entry) => entry.tokenHash)).toEqual(['b', 'c']);
-		expect(store.getReply('a')).toBeUndefined();
-		expect(store.getReply('c')).toBeDefined();
-		store.deleteSession('b');
+		expect(store.replies().map((reply) => reply.key)).toEqual(['b', 'c']);
+		expect(store.deleteSessions({clientToken: 'ct_test', userId: '42', anonymousId: 'anon-a'})).toBe(0);
+		expect(store.deleteSessions({clientToken: 'ct_test', userId: '42', anonymousId: 'anon-b'})).toBe(1);
 		expect(store.sessions()).toHaveLength(1);
+	});
+
+	it('keeps at most maxCounters rate counters', () => {
+		const store = new MemoryStore({maxCounters: 100});
+		for (let index = 0; index < 1_000; index++) {
+			store.countCalls([`visitor-${index}`], 60_000, T0);
+		}
+
+		// The newest counters are kept: the last visitor's second call counts 2.
+		expect(store.countCalls(['visitor-999'], 60_000, T0)).toEqual([2]);
+		expect(store.countCalls(['visitor-0'], 60_000, T0)).toEqual([1]);
+	});
+
+	it('refuses limits that are not numbers of at least 1', () => {
+		expect(() => new MemoryStore({maxUsers: 0})).toThrow(/maxUsers/);
 	});
 });

@@ -1,6 +1,5 @@
 import {randomUUID} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
-import {RateLimiter} from '../../src/server/rate-limit';
 import {clock, identifyBody, serve} from './helpers';
 
 const time = clock('2026-11-21T12:00:00.000Z');
@@ -55,21 +54,18 @@ describe('rate limit', () => {
 		time.advance(10_000);
 		expect((await api.post('/v1/identify', limited)).status).toBe(200);
 	});
+});
 
-	it('says at least one second in Retry-After', () => {
-		const limiter = new RateLimiter(1, 10_000);
-		limiter.take('a', 0);
-		expect(limiter.take('a', 9_999)).toEqual({ok: false, retryAfterSeconds: 1});
-	});
-
-	it('keeps its memory bounded: ended windows go, and never more than maxKeys', () => {
-		const limiter = new RateLimiter(5, 1_000, 100);
-		for (let index = 0; index < 1_000; index += 1) {
-			limiter.take(`visitor-${index}`, 0);
+describe('rate limit per client IP', () => {
+	it('answers 429 to one address past perIp calls, whatever visitor it claims to be', async () => {
+		const perIp = await serve({now: time.now, rateLimit: {max: 100, perIp: 5, windowMs: 10_000}});
+		const statuses = [];
+		for (let index = 0; index < 6; index++) {
+			statuses.push((await perIp.post('/v1/identify', identifyBody({anonymousId: randomUUID()}))).status);
 		}
 
-		expect(limiter.size).toBe(100);
-		limiter.take('late', 5_000);
-		expect(limiter.size).toBe(1);
+		expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+		const refused = await perIp.post('/v1/identify', identifyBody({anonymousId: randomUUID()}));
+		expect(refused.body.error.message).toMatch(/from this address/);
 	});
 });

@@ -7,12 +7,12 @@ import {identifyBody, SECRET, serve} from './helpers';
 // as some database drivers do: the log must still not show a secret.
 class FailingStore extends MemoryStore implements IdentityStore {
 	failing = false;
-	override putUser(record: Parameters<MemoryStore['putUser']>[0]): void {
+	override mergeUser(change: Parameters<MemoryStore['mergeUser']>[0]): ReturnType<MemoryStore['mergeUser']> {
 		if (this.failing) {
-			throw new Error(`write failed for ${JSON.stringify(record)} with key ${SECRET}`);
+			throw new Error(`write failed for ${JSON.stringify(change)} with key ${SECRET}`);
 		}
 
-		super.putUser(record);
+		return super.mergeUser(change);
 	}
 }
 

@@ -1,0 +1,60 @@
+import {randomUUID} from 'node:crypto';
+import {describe, expect, it} from 'vitest';
+import {MemoryStore, signIdentity} from '../../src/server/index';
+import {identifyBody, SECRET, serve} from './helpers';
+
+// Issue 8, item 1: identify calls for one user id, each from a fresh
+// visitor and each adding new metadata keys, used to grow one record
+// without bound. Default settings here: the defaults are what protect.
+const api = await serve({store: new MemoryStore({maxUsers: 50})});
+
+// About 4 KiB of new keys per call: four calls fill a record's 16 KiB.
+const bloat = (call: number) => Object.fromEntries(Array.from({length: 100}, (_, index) => [`k${call}_${index}`, 'x'.repeat(24)]));
+const recordOf = (userId: string) => api.store.users('ct_test').find((record) => record.userId === userId);
+
+describe('one user record cannot be bloated', () => {
+	it('refuses (400, naming the 16 KiB limit) a call that would make the merged metadata too large, and changes nothing', async () => {
+		const answers = [];
+		for (let call = 0; call < 6; call++) {
+			answers.push(await api.post('/v1/identify', identifyBody({userId: 'bloated', anonymousId: randomUUID(), metadata: bloat(call)})));
+		}
+
+		const refused = answers.find((answer) => answer.status !== 200)!;
+		expect(refused.status).toBe(400);
+		expect(refused.body.error).toMatchObject({code: 'invalid_request', field: 'metadata'});
+		expect(refused.body.error.message).toMatch(/16384 bytes \(16 KiB\)/);
+		const record = recordOf('bloated')!;
+		expect(Buffer.byteLength(JSON.stringify(record.metadata))).toBeLessThanOrEqual(16 * 1024);
+		expect(record.applied).toBe(answers.filter((answer) => answer.status === 200).length);
+	});
+
+	it('meets a 429 within 300 unsigned calls for one user id from 300 visitors in a minute', async () => {
+		const statuses: number[] = [];
+		for (let call = 0; call < 300; call++) {
+			statuses.push((await api.post('/v1/identify', identifyBody({userId: 'flooded', anonymousId: randomUUID(), metadata: {n: call}}))).status);
+		}
+
+		expect(statuses).toContain(429);
+		// The window's first 60 went through; everything after met the limit.
+		expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(120);
+		expect(recordOf('flooded')!.applied).toBeLessThanOrEqual(120);
+	});
+
+	it('still lets the real user in, with a valid hash, while their user id is flooded', async () => {
+		for (let call = 0; call < 80; call++) {
+			await api.post('/v1/identify', identifyBody({userId: 'victim', anonymousId: randomUUID()}));
+		}
+
+		const answer = await api.post('/v1/identify', identifyBody({userId: 'victim', hash: signIdentity('victim', SECRET).hash}));
+		expect(answer.status).toBe(200);
+		expect(answer.body.verified).toBe(true);
+	});
+
+	it('keeps at most maxUsers records in a MemoryStore, however many user ids come', async () => {
+		for (let call = 0; call < 80; call++) {
+			await api.post('/v1/identify', identifyBody({userId: `many-${call}`}));
+		}
+
+		expect(api.store.users().length).toBe(50);
+	});
+});

@@ -1,0 +1,211 @@
+import {describe, expect, it} from 'vitest';
+import type {IdentityStore, SessionRecord, UserChange} from '../../src/server/index';
+
+/**
+ * The behaviours every IdentityStore must have (src/server/store.ts), as one
+ * suite: MemoryStore runs it, and so must any other store
+ * (`describeStoreContract('PostgresStore', () => new PostgresStore(pool))`).
+ * Each test uses its own client token, so a shared database needs no reset.
+ */
+export function describeStoreContract(name: string, makeStore: () => IdentityStore | Promise<IdentityStore>): void {
+	const T0 = new Date('2026-11-21T12:00:00.000Z');
+	const at = (ms: number) => new Date(T0.getTime() + ms);
+	let clientCount = 0;
+	const client = () => `ct_contract_${Date.now().toString(36)}_${clientCount++}`;
+	const change = (clientToken: string, fields: Partial<UserChange> = {}): UserChange => ({
+		clientToken,
+		userId: 'alice',
+		anonymousId: 'anon-1',
+		verification: 'hash_missing',
+		now: T0,
+		maxMetadataBytes: 16_384,
+		...fields,
+	});
+	const session = (clientToken: string, tokenHash: string, fields: Partial<SessionRecord> = {}): SessionRecord => ({
+		tokenHash,
+		clientToken,
+		userId: 'alice',
+		anonymousId: 'anon-1',
+		keyId: '0123456789abcdef',
+		createdAt: T0.toISOString(),
+		expiresAt: at(60_000).toISOString(),
+		...fields,
+	});
+
+	describe(`${name}: the IdentityStore contract`, () => {
+		it('creates one record per client and user, merging metadata shallowly and counting calls', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await store.mergeUser(change(ct, {metadata: {plan: 'free', name: 'Ada'}}));
+			const result = await store.mergeUser(change(ct, {metadata: {plan: 'pro'}, anonymousId: 'anon-2', now: at(1_000)}));
+			expect(result).toMatchObject({ok: true, ignored: []});
+			const record = await store.getUser(ct, 'alice');
+			expect(record).toMatchObject({
+				clientToken: ct,
+				userId: 'alice',
+				metadata: {plan: 'pro', name: 'Ada'},
+				anonymousIds: ['anon-1', 'anon-2'],
+				verified: false,
+				verification: 'hash_missing',
+				verifiedAt: null,
+				unverifiedCalls: 0,
+				createdAt: T0.toISOString(),
+				updatedAt: at(1_000).toISOString(),
+				applied: 2,
+			});
+			expect(await store.getUser(ct, 'bob')).toBeUndefined();
+		});
+
+		it('does not let an unverified call change a verified record, only count it', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await store.mergeUser(change(ct, {metadata: {email: 'alice@example.com'}, verification: 'ok'}));
+			const before = await store.getUser(ct, 'alice');
+			const result = await store.mergeUser(change(ct, {metadata: {email: 'evil@example.com', plan: 'x'}, anonymousId: 'attacker', now: at(5_000)}));
+			expect(result).toMatchObject({ok: true, ignored: ['email', 'plan']});
+			const after = await store.getUser(ct, 'alice');
+			expect(after).toEqual({...before, unverifiedCalls: 1});
+			expect(after?.verifiedAt).toBe(T0.toISOString());
+		});
+
+		it('lets signed attributes win over unsigned metadata, now and later', async () => {
+			const store = await makeStore();
+			const ct = client();
+			const first = await store.mergeUser(change(ct, {verification: 'ok', metadata: {plan: 'free', name: 'Ada'}, attributes: {plan: 'enterprise'}}));
+			expect(first).toMatchObject({ok: true, ignored: ['plan']});
+			const second = await store.mergeUser(change(ct, {verification: 'ok', metadata: {plan: 'free', seats: 2}}));
+			expect(second).toMatchObject({ok: true, ignored: ['plan']});
+			expect(await store.getUser(ct, 'alice')).toMatchObject({metadata: {plan: 'enterprise', name: 'Ada', seats: 2}, signedKeys: ['plan']});
+		});
+
+		it('refuses a call that would make the merged metadata too large, and changes nothing', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await store.mergeUser(change(ct, {metadata: {a: 'x'.repeat(600)}, maxMetadataBytes: 1_000}));
+			// 'é' is two UTF-8 bytes: the limit is in bytes, not characters.
+			const result = await store.mergeUser(change(ct, {metadata: {b: 'é'.repeat(200)}, maxMetadataBytes: 1_000, anonymousId: 'anon-2'}));
+			expect(result).toEqual({ok: false, reason: 'metadata_too_large'});
+			expect(await store.getUser(ct, 'alice')).toMatchObject({metadata: {a: 'x'.repeat(600)}, anonymousIds: ['anon-1'], applied: 1});
+		});
+
+		it('keeps the newest 20 anonymous ids, moving a returning one to the end', async () => {
+			const store = await makeStore();
+			const ct = client();
+			for (let index = 0; index < 25; index++) {
+				await store.mergeUser(change(ct, {anonymousId: `anon-${index}`}));
+			}
+
+			await store.mergeUser(change(ct, {anonymousId: 'anon-10'}));
+			const ids = (await store.getUser(ct, 'alice'))!.anonymousIds;
+			expect(ids).toHaveLength(20);
+			expect(ids.at(-1)).toBe('anon-10');
+			expect(ids.filter((id) => id === 'anon-10')).toHaveLength(1);
+		});
+
+		it('loses no call when many merge into one user at once', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await Promise.all(Array.from({length: 20}, (_, index) => store.mergeUser(change(ct, {metadata: {[`k${index}`]: index}}))));
+			const record = await store.getUser(ct, 'alice');
+			expect(record?.applied).toBe(20);
+			expect(Object.keys(record!.metadata)).toHaveLength(20);
+		});
+
+		it('stores, finds and deletes sessions, and ends every session of one user on one visitor', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await store.putSession(session(ct, `${ct}-a`));
+			await store.putSession(session(ct, `${ct}-b`));
+			await store.putSession(session(ct, `${ct}-other-visitor`, {anonymousId: 'anon-2'}));
+			await store.putSession(session(ct, `${ct}-other-user`, {userId: 'bob'}));
+			expect(await store.getSession(`${ct}-a`)).toEqual(session(ct, `${ct}-a`));
+			expect(await store.deleteSessions({clientToken: ct, userId: 'alice', anonymousId: 'anon-1'})).toBe(2);
+			expect(await store.getSession(`${ct}-a`)).toBeUndefined();
+			expect(await store.getSession(`${ct}-b`)).toBeUndefined();
+			expect(await store.getSession(`${ct}-other-visitor`)).toBeDefined();
+			expect(await store.getSession(`${ct}-other-user`)).toBeDefined();
+			await store.deleteSession(`${ct}-other-user`);
+			expect(await store.getSession(`${ct}-other-user`)).toBeUndefined();
+		});
+
+		it('claims a call once, tells a running or finished claim, and remembers the answer until it expires', async () => {
+			const store = await makeStore();
+			const key = `${client()}-reply`;
+			const claim = {key, fingerprint: 'f1', now: T0, expiresAt: at(60_000), staleBefore: at(-30_000)};
+			expect(await store.claimReply(claim)).toEqual({state: 'claimed'});
+			expect(await store.claimReply({...claim, fingerprint: 'f2'})).toEqual({state: 'running', fingerprint: 'f1'});
+			await store.finishReply(key, 'sealed-answer');
+			expect(await store.claimReply({...claim, now: at(59_999)})).toEqual({state: 'done', fingerprint: 'f1', sealed: 'sealed-answer'});
+			expect(await store.claimReply({...claim, fingerprint: 'f3', now: at(60_000), expiresAt: at(120_000)})).toEqual({state: 'claimed'});
+		});
+
+		it('lets a retry claim again after a release or once the running claim is stale', async () => {
+			const store = await makeStore();
+			const key = `${client()}-stale`;
+			const claim = {key, fingerprint: 'f1', now: T0, expiresAt: at(60_000), staleBefore: at(-30_000)};
+			await store.claimReply(claim);
+			await store.releaseReply(key);
+			expect(await store.claimReply(claim)).toEqual({state: 'claimed'});
+			expect(await store.claimReply({...claim, now: at(10_000), staleBefore: at(-20_000)})).toMatchObject({state: 'running'});
+			expect(await store.claimReply({...claim, now: at(40_000), staleBefore: at(10_000)})).toEqual({state: 'claimed'});
+		});
+
+		it('counts calls per key in aligned fixed windows', async () => {
+			const store = await makeStore();
+			const ct = client();
+			const keys = [`${ct}-a`, `${ct}-b`];
+			// T0 is a whole minute: 12:00:00.000 and 12:00:59.999 share a window, 12:01:00.000 starts the next.
+			expect(await store.countCalls(keys, 60_000, T0)).toEqual([1, 1]);
+			expect(await store.countCalls([keys[0]], 60_000, at(59_999))).toEqual([2]);
+			expect(await store.countCalls(keys, 60_000, at(60_000))).toEqual([1, 1]);
+			expect(await store.countCalls([keys[0]], 10_000, at(60_000))).toEqual([1]);
+		});
+
+		it('summarises outcomes per code and hint since a time, newest failures first', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await store.recordOutcome({clientToken: ct, userId: 'u0', code: 'ok', at: at(-3 * 3_600_000)});
+			await store.recordOutcome({clientToken: ct, userId: 'u1', code: 'ok', at: T0});
+			await store.recordOutcome({clientToken: ct, userId: 'u2', code: 'hash_invalid', hint: 'wrong_key', at: at(1_000)});
+			await store.recordOutcome({clientToken: ct, userId: 'u3', code: 'hash_missing', at: at(2_000)});
+			const summary = await store.readiness(ct, at(-3_600_000));
+			expect(summary).toEqual({
+				total: 3,
+				byCode: {ok: 1, hash_invalid: 1, hash_missing: 1},
+				byHint: {wrong_key: 1},
+				recentFailures: [
+					{userId: 'u3', code: 'hash_missing', at: at(2_000).toISOString()},
+					{userId: 'u2', code: 'hash_invalid', hint: 'wrong_key', at: at(1_000).toISOString()},
+				],
+			});
+			expect((await store.readiness(ct, at(-4 * 3_600_000))).total).toBe(4);
+			expect(await store.readiness(client(), T0)).toEqual({total: 0, byCode: {}, byHint: {}, recentFailures: []});
+		});
+
+		it('keeps at most the 50 newest failures', async () => {
+			const store = await makeStore();
+			const ct = client();
+			for (let index = 0; index < 60; index++) {
+				await store.recordOutcome({clientToken: ct, userId: `u${index}`, code: 'hash_invalid', at: at(index)});
+			}
+
+			const {total, recentFailures} = await store.readiness(ct, T0);
+			expect(total).toBe(60);
+			expect(recentFailures).toHaveLength(50);
+			expect(recentFailures[0].userId).toBe('u59');
+		});
+
+		it('sweeps expired sessions and answers, and keeps live ones', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await store.putSession(session(ct, `${ct}-old`, {expiresAt: at(1_000).toISOString()}));
+			await store.putSession(session(ct, `${ct}-live`, {expiresAt: at(10_000).toISOString()}));
+			await store.claimReply({key: `${ct}-r`, fingerprint: 'f', now: T0, expiresAt: at(1_000), staleBefore: at(-30_000)});
+			await store.finishReply(`${ct}-r`, 'sealed');
+			await store.sweep(at(5_000));
+			expect(await store.getSession(`${ct}-old`)).toBeUndefined();
+			expect(await store.getSession(`${ct}-live`)).toBeDefined();
+			expect(await store.claimReply({key: `${ct}-r`, fingerprint: 'g', now: at(5_000), expiresAt: at(9_000), staleBefore: T0})).toEqual({state: 'claimed'});
+		});
+	});
+}
