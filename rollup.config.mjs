@@ -4,7 +4,6 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
-import {nodeResolve} from '@rollup/plugin-node-resolve';
 import {dts} from 'rollup-plugin-dts';
 
 const serverTs = () =>
@@ -27,14 +26,13 @@ const snippetFile = {
 };
 
 export default [
-	// Browser SDK, ESM for bundlers: ky stays a dependency.
+	// Browser SDK, ESM for bundlers: no dependency, nothing external.
 	{
 		input: 'src/index.ts',
-		external: ['ky'],
 		output: {file: 'dist/signet.mjs', format: 'es', sourcemap: true, plugins: [minify()]},
 		plugins: [browserTs()],
 	},
-	// Browser SDK for a script tag: ky bundled in, minified.
+	// Browser SDK for a script tag: the same code as a UMD global.
 	{
 		input: 'src/umd.ts',
 		output: {
@@ -45,7 +43,7 @@ export default [
 			sourcemap: true,
 			plugins: [minify()],
 		},
-		plugins: [nodeResolve({browser: true}), browserTs()],
+		plugins: [browserTs()],
 	},
 	// The async snippet customers paste into <head>.
 	{
@@ -67,7 +65,6 @@ export default [
 	},
 	{
 		input: 'src/index.ts',
-		external: ['ky'],
 		output: {file: 'dist/signet.d.ts', format: 'es'},
 		plugins: [dts({tsconfig: './tsconfig.build.json'})],
 	},

@@ -8,10 +8,10 @@ import { NotInitializedError } from './errors/not-initialized-error';
 import { SignetError } from './errors/signet-error';
 import { Emitter } from './emitter';
 import { normaliseOptions, type Settings } from './options';
-import { SerialQueue } from './queue';
+import { serialQueue } from './queue';
 import { renewalDelay } from './renewal';
 import { safeStorage, type SafeStorage } from './storage';
-import { Transport, toSignetError } from './transport';
+import { createTransport, toSignetError, type Transport } from './transport';
 import { uuid } from './uuid';
 import { checkExpiration, checkHash, checkIdentify, checkMetadata, type IdentifyCall } from './validate';
 import { monitorWarning, rejectedWarning } from './warnings';
@@ -48,7 +48,7 @@ const anonymous = (error: SignetError | null = null): State => ({status: 'anonym
  */
 export function createClient(options?: InitOptions): Client {
 	const events = new Emitter();
-	const queue = new SerialQueue();
+	const enqueue = serialQueue();
 	let settings: Settings | undefined;
 	// Why calls cannot run here (server-side rendering), when createClient() was told so.
 	let unsupported: SignetError | undefined;
@@ -84,7 +84,7 @@ export function createClient(options?: InitOptions): Client {
 
 		if (!settings) {
 			settings = checked;
-			transport = new Transport(checked);
+			transport = createTransport(checked);
 			local = safeStorage(checked.storage.local, 'localStorage');
 			sessions = safeStorage(checked.storage.session, 'sessionStorage');
 			anonymousId = local.get(key('anonymousId')) ?? '';
@@ -92,10 +92,6 @@ export function createClient(options?: InitOptions): Client {
 			if (!/^[\w-]{1,128}$/.test(anonymousId)) {
 				newAnonymousId();
 			}
-
-			// While the page goes away, requests must outlive it.
-			globalThis.addEventListener?.('pagehide', () => transport.hidden(true));
-			globalThis.addEventListener?.('pageshow', () => transport.hidden(false));
 		} else if (settings.clientToken !== checked.clientToken || settings.apiHost !== checked.apiHost) {
 			throw new InvalidArgumentError('invalid_options', 'already initialised: use createClient()');
 		}
@@ -106,7 +102,7 @@ export function createClient(options?: InitOptions): Client {
 	// A failed identify is reported by the state and the events, not by init().
 	async function identifyInitialUser({user}: Settings): Promise<void> {
 		if (user) {
-			await queue.add(() => identify(user)).catch(() => {});
+			await enqueue(() => identify(user)).catch(() => {});
 		}
 	}
 
@@ -126,7 +122,7 @@ export function createClient(options?: InitOptions): Client {
 					throw error;
 				}
 
-				return queue.add(() => run(checked));
+				return enqueue(() => run(checked));
 			})(),
 		);
 	}
@@ -161,8 +157,8 @@ export function createClient(options?: InitOptions): Client {
 
 		try {
 			const fresh = hasExpired(requested) ? await refreshed(requested) : requested;
-			const {userId: id, metadata, hash, expiration} = fresh;
-			return accept(fresh, await send('v1/identify', {userId: id, metadata, hash, expiration}));
+			// An IdentifyCall holds exactly the identify fields of the wire (userId, metadata, hash, expiration).
+			return accept(fresh, await send('v1/identify', fresh));
 		} catch (error) {
 			throw await fail(error);
 		}
@@ -241,18 +237,16 @@ export function createClient(options?: InitOptions): Client {
 		if (settings!.refreshIdentity && expiration) {
 			renewal = setTimeout(() => {
 				events.emit('expiring', {userId: current.userId, expiration});
-				queue
-					.add(async () => {
-						// Only what is still the current identity is renewed.
-						if (accepted?.call === current) {
-							await identify(await refreshed(current));
-						}
-					})
-					.catch((error: SignetError) => {
-						if (error.code === 'refresh_failed') {
-							events.emit('error', error);
-						}
-					});
+				enqueue(async () => {
+					// Only what is still the current identity is renewed.
+					if (accepted?.call === current) {
+						await identify(await refreshed(current));
+					}
+				}).catch((error: SignetError) => {
+					if (error.code === 'refresh_failed') {
+						events.emit('error', error);
+					}
+				});
 			}, renewalDelay(Date.parse(expiration), Date.now()));
 		}
 	}

@@ -48,7 +48,7 @@ export function normaliseOptions(options: unknown): Settings {
 	const raw = options as InitOptions & Record<string, unknown>;
 	for (const key of Object.keys(raw)) {
 		if (SECRET_NAME.test(key)) {
-			refuse(`${key}: the private key belongs on your server, not in the browser`);
+			refuse(`${key}: private keys belong on your server`);
 		}
 	}
 

@@ -17,7 +17,7 @@ const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
  * Why a user id cannot be signed or sent, or `undefined` when it can.
  *
  * @example
- * userIdProblem('') // 'must not be empty'
+ * userIdProblem('') // 'is empty'
  * userIdProblem(42) // undefined
  */
 export function userIdProblem(userId: unknown): string | undefined {
@@ -30,19 +30,19 @@ export function userIdProblem(userId: unknown): string | undefined {
 	}
 
 	if (userId.length === 0) {
-		return 'must not be empty';
+		return 'is empty';
 	}
 
 	if (userId.length > MAX_USER_ID_LENGTH) {
-		return `must be at most ${MAX_USER_ID_LENGTH} characters`;
+		return `is over ${MAX_USER_ID_LENGTH} characters`;
 	}
 
 	if (CONTROL_CHARACTER.test(userId)) {
-		return 'must not contain control characters';
+		return 'has a control character';
 	}
 
 	if (LONE_SURROGATE.test(userId)) {
-		return 'must be well-formed text (it holds a lone surrogate)';
+		return 'has a lone surrogate (ill-formed text)';
 	}
 
 	return undefined;
