@@ -1,0 +1,143 @@
+import type {PostgresPool} from './pool';
+
+/**
+ * The schema, one step per version, applied in order and never edited once
+ * released: a new need is a new step. Every table is prefixed `signet_`.
+ * Each lookup the store makes has an index (README, "Running on
+ * PostgreSQL"): users and sessions by primary key, sessions also by user
+ * and visitor (logout), and every table that expires by its expiry column
+ * (the sweep).
+ *
+ * @example
+ * MIGRATIONS.at(-1).version // the schema version this code writes
+ */
+export const MIGRATIONS: ReadonlyArray<{version: number; sql: string}> = [
+	{
+		version: 1,
+		sql: `
+CREATE TABLE signet_users (
+	client_token text NOT NULL,
+	user_id text NOT NULL,
+	metadata jsonb NOT NULL,
+	signed_keys text[] NOT NULL,
+	anonymous_ids text[] NOT NULL,
+	verified boolean NOT NULL,
+	verification text NOT NULL,
+	verified_at timestamptz,
+	unverified_calls integer NOT NULL,
+	created_at timestamptz NOT NULL,
+	updated_at timestamptz NOT NULL,
+	applied integer NOT NULL,
+	PRIMARY KEY (client_token, user_id)
+);
+
+CREATE TABLE signet_sessions (
+	token_hash text PRIMARY KEY,
+	client_token text NOT NULL,
+	user_id text NOT NULL,
+	anonymous_id text NOT NULL,
+	key_id text NOT NULL,
+	created_at timestamptz NOT NULL,
+	expires_at timestamptz NOT NULL
+);
+CREATE INDEX signet_sessions_visitor ON signet_sessions (client_token, user_id, anonymous_id);
+CREATE INDEX signet_sessions_expires ON signet_sessions (expires_at);
+
+CREATE TABLE signet_replies (
+	key text PRIMARY KEY,
+	fingerprint text NOT NULL,
+	sealed text,
+	created_at timestamptz NOT NULL,
+	expires_at timestamptz NOT NULL
+);
+CREATE INDEX signet_replies_expires ON signet_replies (expires_at);
+
+-- Unlogged: no WAL on the hottest write. A crash of PostgreSQL empties it,
+-- which only gives every visitor a fresh rate-limit window.
+CREATE UNLOGGED TABLE signet_counters (
+	key text NOT NULL,
+	window_ms bigint NOT NULL,
+	window_start bigint NOT NULL,
+	count integer NOT NULL,
+	expires_at timestamptz NOT NULL,
+	PRIMARY KEY (key, window_ms, window_start)
+);
+CREATE INDEX signet_counters_expires ON signet_counters (expires_at);
+
+CREATE TABLE signet_outcomes (
+	client_token text NOT NULL,
+	hour timestamptz NOT NULL,
+	code text NOT NULL,
+	hint text NOT NULL,
+	count integer NOT NULL,
+	PRIMARY KEY (client_token, hour, code, hint)
+);
+CREATE INDEX signet_outcomes_hour ON signet_outcomes (hour);
+
+CREATE TABLE signet_failures (
+	id bigserial PRIMARY KEY,
+	client_token text NOT NULL,
+	user_id text NOT NULL,
+	code text NOT NULL,
+	hint text,
+	at timestamptz NOT NULL
+);
+CREATE INDEX signet_failures_recent ON signet_failures (client_token, at, id);
+
+-- Whether a JSON value's text, as JSON.stringify writes it, fits in
+-- max_bytes UTF-8 bytes. jsonb's text puts a space after every ':' and ','
+-- and is otherwise the same (strings are escaped alike; a number may only
+-- come out longer, as 1e21 does), so it is never shorter than
+-- JSON.stringify's: when it fits, the compact form fits too. Only near the
+-- limit are the spaces outside strings counted and taken off: then the
+-- measure is exact, but for numbers jsonb writes longer, which it refuses.
+CREATE FUNCTION signet_json_fits(value jsonb, max_bytes integer) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+	SELECT CASE
+		WHEN octet_length(t) <= max_bytes THEN true
+		ELSE octet_length(t) - (length(r) - length(replace(r, ' ', ''))) <= max_bytes
+	END
+	FROM (SELECT t, regexp_replace(t, '"(?:[^"\\\\]|\\\\.)*"', '', 'g') AS r FROM (SELECT value::text AS t) AS a) AS b
+$$;
+`,
+	},
+];
+
+// Any constant will do, as long as it is this one: every process that
+// migrates takes the same lock. The bytes spell "signet".
+const MIGRATION_LOCK = 0x7369676e6574;
+
+/**
+ * Brings the schema to the newest version, in one transaction under a
+ * transaction-scoped advisory lock: several processes starting at once
+ * apply each step exactly once (the others wait, then find nothing to do),
+ * and a failed step leaves the schema as it was. A database already newer
+ * than this code (a rolling upgrade) is left alone.
+ *
+ * @example
+ * await migrate(pool); // on every start
+ */
+export async function migrate(pool: PostgresPool): Promise<void> {
+	const client = await pool.connect();
+	let failed: unknown;
+	try {
+		await client.query('BEGIN');
+		await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+		await client.query('CREATE TABLE IF NOT EXISTS signet_schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+		const {rows} = await client.query('SELECT coalesce(max(version), 0) AS version FROM signet_schema_versions');
+		const current = Number(rows[0].version);
+		for (const step of MIGRATIONS.filter(({version}) => version > current)) {
+			await client.query(step.sql);
+			await client.query('INSERT INTO signet_schema_versions (version) VALUES ($1)', [step.version]);
+		}
+
+		await client.query('COMMIT');
+	} catch (error) {
+		failed = error;
+		await client.query('ROLLBACK').catch(() => {});
+		throw error;
+	} finally {
+		// A connection that failed mid-transaction is not handed out again.
+		client.release(failed instanceof Error ? failed : undefined);
+	}
+}

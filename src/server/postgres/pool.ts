@@ -1,0 +1,31 @@
+/** One statement's answer, as `pg` gives it. */
+export type PostgresResult = {rows: any[]; rowCount: number | null};
+
+/** A statement, named so that each connection prepares it once. */
+export type PostgresQuery = {name?: string; text: string; values?: unknown[]};
+
+/**
+ * What {@link PostgresStore} needs of a connection pool: the part of
+ * `pg.Pool` it uses, written out so that these types do not depend on
+ * `@types/pg`. A `pg.Pool` fits; so does anything that behaves like one.
+ *
+ * @example
+ * import pg from 'pg';
+ * const pool: PostgresPool = new pg.Pool({connectionString: process.env.DATABASE_URL});
+ */
+export type PostgresPool = {
+	query(query: PostgresQuery): Promise<PostgresResult>;
+	connect(): Promise<{query(text: string, values?: unknown[]): Promise<PostgresResult>; release(error?: Error | boolean): void}>;
+	end(): Promise<void>;
+};
+
+/**
+ * Where a {@link PostgresStore} finds its database: a connection string
+ * (the store creates a pool and ends it on `close()`), or a pool of yours
+ * (which you end).
+ *
+ * @example
+ * new PostgresStore({connectionString: 'postgres://signet@db.internal/signet'});
+ * new PostgresStore({pool}); // a pg.Pool you configured
+ */
+export type PostgresConnection = {connectionString: string; pool?: never} | {pool: PostgresPool; connectionString?: never};

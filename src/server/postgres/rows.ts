@@ -1,0 +1,55 @@
+import type {SessionRecord, UserRecord} from '../store';
+import type {Verification} from '../verify';
+
+/**
+ * A `signet_users` row as the store's record. `pg` gives timestamptz as a
+ * Date and jsonb already parsed.
+ *
+ * @example
+ * const record = toUser(rows[0]);
+ */
+export function toUser(row: Record<string, any>): UserRecord {
+	return {
+		clientToken: row.client_token,
+		userId: row.user_id,
+		metadata: row.metadata,
+		signedKeys: row.signed_keys,
+		anonymousIds: row.anonymous_ids,
+		verified: row.verified,
+		verification: row.verification as Verification,
+		verifiedAt: row.verified_at === null ? null : iso(row.verified_at),
+		unverifiedCalls: row.unverified_calls,
+		createdAt: iso(row.created_at),
+		updatedAt: iso(row.updated_at),
+		applied: row.applied,
+	};
+}
+
+/**
+ * A `signet_sessions` row as the store's record.
+ *
+ * @example
+ * const session = toSession(rows[0]);
+ */
+export function toSession(row: Record<string, any>): SessionRecord {
+	return {
+		tokenHash: row.token_hash,
+		clientToken: row.client_token,
+		userId: row.user_id,
+		anonymousId: row.anonymous_id,
+		keyId: row.key_id,
+		createdAt: iso(row.created_at),
+		expiresAt: iso(row.expires_at),
+	};
+}
+
+/**
+ * An ISO time from whatever `pg` gave: a Date for a column, a string with
+ * an offset from inside JSON.
+ *
+ * @example
+ * iso('2026-11-22T01:00:00.123+00:00') // '2026-11-22T01:00:00.123Z'
+ */
+export function iso(value: Date | string): string {
+	return new Date(value).toISOString();
+}

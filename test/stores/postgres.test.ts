@@ -1,0 +1,78 @@
+// The store contract against a real PostgreSQL (a throwaway cluster), two
+// PostgresStores on one database standing in for two API processes; then
+// what only PostgreSQL has: migrations, the pool it was given, sweeping.
+import pg from 'pg';
+import {afterAll, beforeAll, expect, it} from 'vitest';
+import {PostgresStore} from '../../src/server/postgres/index';
+import {describePostgres, type PostgresCluster, startPostgres} from '../support/postgres';
+import {storeContract} from './contract';
+
+describePostgres('PostgresStore', () => {
+	let cluster: PostgresCluster;
+	beforeAll(async () => {
+		cluster = await startPostgres();
+	});
+	afterAll(() => cluster?.remove());
+
+	storeContract('PostgresStore', async () => {
+		const connectionString = await cluster.createDatabase();
+		const store = new PostgresStore({connectionString});
+		const twin = new PostgresStore({connectionString});
+		await Promise.all([store.migrate(), twin.migrate()]);
+		return {store, twin, close: async () => void (await Promise.all([store.close(), twin.close()]))};
+	});
+});
+
+describePostgres('PostgresStore on its own', () => {
+	let cluster: PostgresCluster;
+	beforeAll(async () => {
+		cluster = await startPostgres();
+	});
+	afterAll(() => cluster?.remove());
+
+	it('migrates once when eight processes start at the same moment, and again on every later start', async () => {
+		const connectionString = await cluster.createDatabase();
+		const stores = Array.from({length: 8}, () => new PostgresStore({connectionString, sweepIntervalMs: 0}));
+		try {
+			await Promise.all(stores.map((store) => store.migrate()));
+			await stores[0].migrate();
+			const pool = new pg.Pool({connectionString});
+			const {rows} = await pool.query('SELECT version FROM signet_schema_versions');
+			await pool.end();
+			expect(rows.map((row) => row.version)).toEqual([1]);
+			expect((await stores[3].mergeUser({clientToken: 'ct', userId: 'u', anonymousId: 'a', verification: 'ok', now: new Date(), maxMetadataBytes: 100})).ok).toBe(true);
+		} finally {
+			await Promise.all(stores.map((store) => store.close()));
+		}
+	});
+
+	it('uses a pool it is given and leaves it open on close', async () => {
+		const pool = new pg.Pool({connectionString: await cluster.createDatabase()});
+		const store = new PostgresStore({pool}, {sweepIntervalMs: 0});
+		await store.migrate();
+		await store.close();
+		await store.close();
+		expect((await pool.query('SELECT count(*)::int AS n FROM signet_users')).rows[0].n).toBe(0);
+		await pool.end();
+	});
+
+	it('sweeps expired rows on its own timer, which close() stops', async () => {
+		const connectionString = await cluster.createDatabase();
+		const store = new PostgresStore({connectionString}, {sweepIntervalMs: 20});
+		await store.migrate();
+		const past = new Date(Date.now() - 60_000).toISOString();
+		await store.putSession({tokenHash: 'a'.repeat(64), clientToken: 'ct', userId: 'u', anonymousId: 'a', keyId: 'k', createdAt: past, expiresAt: past});
+		// Bounded: 100 looks, 50 ms apart.
+		for (let look = 0; look < 100 && (await store.getSession('a'.repeat(64))) !== undefined; look++) {
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+
+		expect(await store.getSession('a'.repeat(64))).toBeUndefined();
+		await store.close();
+		await expect(store.getSession('a'.repeat(64))).rejects.toThrow();
+	});
+
+	it('refuses a connection it cannot use with a clear error', () => {
+		expect(() => new PostgresStore({} as never)).toThrow('PostgresStore needs {connectionString} or {pool}');
+	});
+});
