@@ -32,7 +32,7 @@ describePostgres('PostgresStore on its own', () => {
 
 	it('migrates once when eight processes start at the same moment, and again on every later start', async () => {
 		const connectionString = await cluster.createDatabase();
-		const stores = Array.from({length: 8}, () => new PostgresStore({connectionString, sweepIntervalMs: 0}));
+		const stores = Array.from({length: 8}, () => new PostgresStore({connectionString}, {sweepIntervalMs: 0}));
 		try {
 			await Promise.all(stores.map((store) => store.migrate()));
 			await stores[0].migrate();
