@@ -78,6 +78,26 @@ export default [
 		],
 		plugins: [serverTs()],
 	},
+	// signet-js/server/postgres: its own files, so that only those who import
+	// it need `pg` (an optional peer, never bundled).
+	{
+		input: 'src/server/postgres/index.ts',
+		external: ['pg', /^node:/],
+		output: [
+			{file: 'dist/server-postgres.mjs', format: 'es', sourcemap: true},
+			{file: 'dist/server-postgres.cjs', format: 'cjs', sourcemap: true, exports: 'named'},
+		],
+		plugins: [serverTs()],
+	},
+	{
+		input: 'src/server/postgres/index.ts',
+		external: ['pg', /^node:/],
+		output: [
+			{file: 'dist/server-postgres.d.ts', format: 'es'},
+			{file: 'dist/server-postgres.d.cts', format: 'es'},
+		],
+		plugins: [dts({tsconfig: './tsconfig.server.json'})],
+	},
 	// What a browser bundler gets for signet-js/server: an error at import.
 	{
 		input: 'src/server/browser.ts',
