@@ -8,7 +8,7 @@ export type DemoVariables = {greeting: string; plan: string; unreadChangelog: nu
 
 export function demoVariables(userId: string): DemoVariables;
 
-export type RunningDemo = {siteUrl: string; apiUrl: string; clientToken: string; close(): Promise<void>};
+export type RunningDemo = {siteUrl: string; apiUrl: string; clientToken: string; store: 'memory' | 'PostgreSQL'; close(): Promise<void>};
 
 export function startDemo(options?: {
 	apiPort?: number;
@@ -16,4 +16,5 @@ export function startDemo(options?: {
 	secret?: string;
 	log?: (line: string) => void;
 	fallbackToFreePort?: boolean;
+	databaseUrl?: string;
 }): Promise<RunningDemo>;

@@ -6,6 +6,7 @@
 //   npm run demo -- --port 3000 --api-port 3001
 //   SIGNET_DEMO_PORT=3000 SIGNET_API_PORT=3001 npm run demo
 //   SIGNET_DEMO_SECRET=sk_demo_… npm run demo   a key of your own (default: random per run)
+//   DATABASE_URL=postgres://… npm run demo      state in PostgreSQL (default: in memory)
 import {randomBytes} from 'node:crypto';
 import {realpathSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
@@ -62,22 +63,25 @@ export function demoVariables(userId) {
  * address, and with port 0 neither is known before it listens: so the API
  * listens first and gets its handler once the site is up.
  *
- * @param {{apiPort?: number, sitePort?: number, secret?: string, log?: (line: string) => void, fallbackToFreePort?: boolean}} [options]
- *   `secret`: the client's private key (a random one by default); `fallbackToFreePort`: a busy port is replaced by a free one.
+ * @param {{apiPort?: number, sitePort?: number, secret?: string, log?: (line: string) => void, fallbackToFreePort?: boolean, databaseUrl?: string}} [options]
+ *   `secret`: the client's private key (a random one by default); `fallbackToFreePort`: a busy port is replaced by a free one;
+ *   `databaseUrl`: keep the API's state in this PostgreSQL database (migrated on start) instead of in memory.
  * @returns {Promise<{siteUrl: string, apiUrl: string, clientToken: string, close(): Promise<void>}>}
  * @example
  * const demo = await startDemo({apiPort: 0, sitePort: 0});
  * console.log(`Open ${demo.siteUrl}`);
  * await demo.close();
  */
-export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${randomBytes(24).toString('base64url')}`, log = () => {}, fallbackToFreePort = false} = {}) {
+export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${randomBytes(24).toString('base64url')}`, log = () => {}, fallbackToFreePort = false, databaseUrl} = {}) {
+	const store = databaseUrl ? await postgresStore(databaseUrl) : undefined;
 	let handler;
-	const api = await listen((port) => startServer((request, info) => (handler ? handler(request, info) : notReady()), {port}), apiPort, 'the API', {log, fallbackToFreePort});
+	let api;
 	let site;
 	try {
+		api = await listen((port) => startServer((request, info) => (handler ? handler(request, info) : notReady()), {port}), apiPort, 'the API', {log, fallbackToFreePort});
 		site = await listen((port) => startSite({apiUrl: api.url, secret, clientToken: DEMO_CLIENT_TOKEN, port, log}), sitePort, 'the site', {log, fallbackToFreePort});
 	} catch (error) {
-		await api.close();
+		await Promise.all([api?.close(), store?.close()]);
 		throw error;
 	}
 
@@ -91,6 +95,7 @@ export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${
 				variables: demoVariables,
 			},
 		},
+		store,
 		// Log lines never hold a hash, a key or a session token.
 		log: (line) => log(`api:  ${line}`),
 	});
@@ -100,11 +105,26 @@ export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${
 		siteUrl: site.url,
 		apiUrl: api.url,
 		clientToken: DEMO_CLIENT_TOKEN,
+		store: store ? 'PostgreSQL' : 'memory',
 		close() {
-			closing ??= Promise.all([site.close(), api.close()]).then(() => {});
+			closing ??= Promise.all([site.close(), api.close()]).then(() => store?.close());
 			return closing;
 		},
 	};
+}
+
+// Imported only when asked for: the in-memory demo needs no `pg`.
+async function postgresStore(connectionString) {
+	const {PostgresStore} = await import('../dist/server-postgres.mjs');
+	const store = new PostgresStore({connectionString});
+	try {
+		await store.migrate();
+	} catch (error) {
+		await store.close();
+		throw new Error(`DATABASE_URL is set but PostgreSQL could not be used: ${error?.message ?? error}`, {cause: error});
+	}
+
+	return store;
 }
 
 async function listen(start, port, name, {log, fallbackToFreePort}) {
@@ -154,7 +174,8 @@ async function main() {
 	const apiPort = portFrom(values['api-port'] ?? process.env.SIGNET_API_PORT, DEFAULT_API_PORT, '--api-port');
 	// A fixed key (SIGNET_DEMO_SECRET) lets you sign by hand against the demo; else a random one per run.
 	const secret = process.env.SIGNET_DEMO_SECRET || undefined;
-	const demo = await startDemo({sitePort, apiPort, secret, log: (line) => console.log(line), fallbackToFreePort: true});
+	const databaseUrl = process.env.DATABASE_URL || undefined;
+	const demo = await startDemo({sitePort, apiPort, secret, log: (line) => console.log(line), fallbackToFreePort: true, databaseUrl});
 
 	console.log(
 		[
@@ -163,6 +184,7 @@ async function main() {
 			`  Identity API   ${demo.apiUrl}   reference API, enforcement on, client token ${demo.clientToken}`,
 			`  Customer site  ${demo.siteUrl}   script tag + async snippet; its backend signs with signIdentity`,
 			`  ESM example    ${demo.siteUrl}/esm.html   import map, createClient`,
+			`  State          ${demo.store === 'PostgreSQL' ? 'PostgreSQL (DATABASE_URL)' : 'in memory (set DATABASE_URL to use PostgreSQL)'}`,
 			'',
 			`Open ${demo.siteUrl}`,
 			'Ctrl-C stops both servers.',
