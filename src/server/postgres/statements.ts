@@ -82,8 +82,8 @@ FROM signet_replies WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM claimed)`;
 /** @example await pool.query({text: FINISH_REPLY, values: [key, sealed]}); */
 export const FINISH_REPLY = 'UPDATE signet_replies SET sealed = $2 WHERE key = $1';
 
-/** A finished answer is never released: only the claim of a call that gave none. @example await pool.query({text: RELEASE_REPLY, values: [key]}); */
-export const RELEASE_REPLY = 'DELETE FROM signet_replies WHERE key = $1 AND sealed IS NULL';
+/** Forgets a claim, or an answer that would not open (the handler then runs the call again). @example await pool.query({text: RELEASE_REPLY, values: [key]}); */
+export const RELEASE_REPLY = 'DELETE FROM signet_replies WHERE key = $1';
 
 /**
  * Counts calls for several keys in one upsert over `unnest`. Keys come
