@@ -88,6 +88,25 @@ export function describeStoreContract(name: string, makeStore: () => IdentitySto
 			expect(await store.getUser(ct, 'alice')).toMatchObject({metadata: {a: 'x'.repeat(600)}, anonymousIds: ['anon-1'], applied: 1});
 		});
 
+		it('measures the limit as JSON.stringify does, in UTF-8 bytes: exactly at it is accepted, one byte over is refused', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await store.mergeUser(change(ct, {metadata: {name: 'é'}}));
+			// Two-byte characters, and a quote and a newline that JSON escapes.
+			const note = (extra: number) => '"\n' + 'é'.repeat(17) + 'x'.repeat(extra);
+			const limit = Buffer.byteLength(JSON.stringify({name: 'é', note: note(2)}));
+			expect(await store.mergeUser(change(ct, {metadata: {note: note(3)}, maxMetadataBytes: limit}))).toEqual({ok: false, reason: 'metadata_too_large'});
+			expect(await store.mergeUser(change(ct, {metadata: {note: note(2)}, maxMetadataBytes: limit}))).toMatchObject({ok: true});
+			expect((await store.getUser(ct, 'alice'))?.metadata).toEqual({name: 'é', note: note(2)});
+		});
+
+		it('creates no record for a first call whose metadata is too large', async () => {
+			const store = await makeStore();
+			const ct = client();
+			expect(await store.mergeUser(change(ct, {metadata: {blob: 'x'.repeat(100)}, maxMetadataBytes: 50}))).toEqual({ok: false, reason: 'metadata_too_large'});
+			expect(await store.getUser(ct, 'alice')).toBeUndefined();
+		});
+
 		it('keeps the newest 20 anonymous ids, moving a returning one to the end', async () => {
 			const store = await makeStore();
 			const ct = client();
@@ -105,10 +124,10 @@ export function describeStoreContract(name: string, makeStore: () => IdentitySto
 		it('loses no call when many merge into one user at once', async () => {
 			const store = await makeStore();
 			const ct = client();
-			await Promise.all(Array.from({length: 20}, (_, index) => store.mergeUser(change(ct, {metadata: {[`k${index}`]: index}}))));
+			await Promise.all(Array.from({length: 50}, (_, index) => store.mergeUser(change(ct, {metadata: {[`k${index}`]: index}}))));
 			const record = await store.getUser(ct, 'alice');
-			expect(record?.applied).toBe(20);
-			expect(Object.keys(record!.metadata)).toHaveLength(20);
+			expect(record?.applied).toBe(50);
+			expect(Object.keys(record!.metadata)).toHaveLength(50);
 		});
 
 		it('stores, finds and deletes sessions, and ends every session of one user on one visitor', async () => {
@@ -139,6 +158,14 @@ export function describeStoreContract(name: string, makeStore: () => IdentitySto
 			expect(await store.claimReply({...claim, fingerprint: 'f3', now: at(60_000), expiresAt: at(120_000)})).toEqual({state: 'claimed'});
 		});
 
+		it('gives exactly one of 20 simultaneous claims of one call', async () => {
+			const store = await makeStore();
+			const claim = {key: `${client()}-race`, fingerprint: 'f1', now: T0, expiresAt: at(60_000), staleBefore: at(-30_000)};
+			const results = await Promise.all(Array.from({length: 20}, () => store.claimReply(claim)));
+			expect(results.filter((result) => result.state === 'claimed')).toHaveLength(1);
+			expect(results.filter((result) => result.state === 'running')).toHaveLength(19);
+		});
+
 		it('lets a retry claim again after a release or once the running claim is stale', async () => {
 			const store = await makeStore();
 			const key = `${client()}-stale`;
@@ -159,6 +186,13 @@ export function describeStoreContract(name: string, makeStore: () => IdentitySto
 			expect(await store.countCalls([keys[0]], 60_000, at(59_999))).toEqual([2]);
 			expect(await store.countCalls(keys, 60_000, at(60_000))).toEqual([1, 1]);
 			expect(await store.countCalls([keys[0]], 10_000, at(60_000))).toEqual([1]);
+		});
+
+		it('counts 50 simultaneous calls on one key as 1 to 50, none twice', async () => {
+			const store = await makeStore();
+			const key = `${client()}-burst`;
+			const counts = await Promise.all(Array.from({length: 50}, () => store.countCalls([key], 60_000, T0)));
+			expect(counts.map(([count]) => count).sort((a, b) => a - b)).toEqual(Array.from({length: 50}, (_, index) => index + 1));
 		});
 
 		it('summarises outcomes per code and hint since a time, newest failures first', async () => {

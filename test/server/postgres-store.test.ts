@@ -1,25 +1,31 @@
-// The store contract against a real PostgreSQL (a throwaway cluster), two
-// PostgresStores on one database standing in for two API processes; then
-// what only PostgreSQL has: migrations, the pool it was given, sweeping.
+// The store contract against a real PostgreSQL (a throwaway cluster); then
+// what only PostgreSQL has: migrations from several processes at once, a
+// pool of yours, the sweep timer.
 import pg from 'pg';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {PostgresStore} from '../../src/server/postgres/index';
 import {describePostgres, type PostgresCluster, startPostgres} from '../support/postgres';
-import {storeContract} from './contract';
+import {describeStoreContract} from './store-contract';
 
 describePostgres('PostgresStore', () => {
 	let cluster: PostgresCluster;
+	let store: Promise<PostgresStore> | undefined;
 	beforeAll(async () => {
 		cluster = await startPostgres();
 	});
-	afterAll(() => cluster?.remove());
+	afterAll(async () => {
+		await (await store)?.close();
+		await cluster?.remove();
+	});
 
-	storeContract('PostgresStore', async () => {
-		const connectionString = await cluster.createDatabase();
-		const store = new PostgresStore({connectionString});
-		const twin = new PostgresStore({connectionString});
-		await Promise.all([store.migrate(), twin.migrate()]);
-		return {store, twin, close: async () => void (await Promise.all([store.close(), twin.close()]))};
+	// One store for the whole suite: each contract test uses its own client token.
+	describeStoreContract('PostgresStore', () => {
+		store ??= cluster.createDatabase().then(async (connectionString) => {
+			const created = new PostgresStore({connectionString});
+			await created.migrate();
+			return created;
+		});
+		return store;
 	});
 });
 
