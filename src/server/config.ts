@@ -1,4 +1,5 @@
 import {MemoryStore} from './memory-store';
+import {guardStore} from './store-failure';
 import {keyId, secretList} from './secrets';
 import type {IdentityStore} from './store';
 
@@ -135,7 +136,8 @@ export const DEFAULT_REPLY_TTL_MS = 24 * 60 * 60 * 1000;
  * createIdentityHandler({clients, sessionTtlMs: DEFAULT_SESSION_TTL_MS / 2});
  */
 export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-const STORE_METHODS = [
+/** The methods a store must have: checked at start-up, guarded on every call (store-failure.ts). @example STORE_METHODS.includes('mergeUser') */
+export const STORE_METHODS = [
 	'getUser',
 	'mergeUser',
 	'getSession',
@@ -188,6 +190,9 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 	if (store === null || typeof store !== 'object' || STORE_METHODS.some((method) => typeof store[method] !== 'function')) {
 		throw new TypeError(`store must implement IdentityStore: ${STORE_METHODS.join(', ')}`);
 	}
+
+	// A store that fails is told apart from a bug: 503, and the SDK retries.
+	settings.store = guardStore(store, STORE_METHODS);
 
 	const limits = settings.rateLimit;
 	if (rateLimit === null || typeof rateLimit !== 'object' || ![limits.max, limits.perUser, limits.perIp, limits.windowMs].every((value) => typeof value === 'number' && value > 0)) {

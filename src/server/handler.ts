@@ -7,6 +7,7 @@ import {type Limit, rateLimited} from './rate-limit';
 import {readJsonBody} from './read-body';
 import {RememberedReplies} from './replies';
 import {errorReply, invalid, type Reply, toResponse} from './reply';
+import {StoreFailure} from './store-failure';
 import {updateUser} from './update-user';
 
 /**
@@ -43,6 +44,9 @@ type Context = {client?: Client; redact: string[]; note?: string};
 
 /** The parts of the handler that live as long as it does. */
 type State = {settings: Settings; replies: RememberedReplies; sweptAt: number};
+
+/** Seconds a caller waits after a 503 `store_unavailable`: long enough for a pool to reconnect, short enough to feel like a hiccup. */
+const STORE_RETRY_AFTER = '2';
 
 /** How often the handler asks the store to forget what has expired. */
 const SWEEP_EVERY_MS = 60_000;
@@ -88,7 +92,10 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 			// with every key, the call's hash and its session token blanked out.
 			const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error value was thrown';
 			context.note = redact(detail, context.redact);
-			reply = errorReply(500, 'server_error', 'the server failed to answer; try again later');
+			reply =
+				error instanceof StoreFailure
+					? errorReply(503, 'store_unavailable', 'the API cannot reach its store: retry in a moment', {headers: {'Retry-After': STORE_RETRY_AFTER}})
+					: errorReply(500, 'server_error', 'the server failed to answer; try again later');
 			response = toResponse(reply, headersFor(context, origin, settings));
 		}
 

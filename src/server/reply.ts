@@ -15,7 +15,8 @@ export type ErrorCode =
 	| 'not_found'
 	| 'method_not_allowed'
 	| 'origin_not_allowed'
-	| 'server_error';
+	| 'server_error'
+	| 'store_unavailable';
 
 /**
  * What a verification failure most likely means, for the 403 answer (and

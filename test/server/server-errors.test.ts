@@ -54,11 +54,15 @@ describe('unexpected failures', () => {
 		expect(answer.body.variables).toEqual({vip: true});
 	});
 
-	it('answers 500 when the store fails, blanks the hash out of the log, and applies the retry afterwards', async () => {
+	it('answers 503 store_unavailable with Retry-After when the store fails, keeps the key out of the log, and applies the retry afterwards', async () => {
 		const body = identifyBody({hash, userId: '42', anonymousId: randomUUID()});
 		store.failing = true;
 		const failed = await api.post('/v1/identify', body);
-		expect(failed.status).toBe(500);
+		expect(failed.status).toBe(503);
+		expect(failed.body).toEqual({error: {code: 'store_unavailable', message: expect.any(String)}});
+		expect(Number(failed.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+		expect(failed.text).not.toContain('write failed');
+		expect(api.logs.at(-1)).toContain('store_unavailable');
 		expect(api.logs.at(-1)).not.toContain(SECRET);
 		store.failing = false;
 		const retried = await api.post('/v1/identify', body);

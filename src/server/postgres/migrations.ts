@@ -56,11 +56,11 @@ CREATE INDEX signet_replies_expires ON signet_replies (expires_at);
 -- which only gives every visitor a fresh rate-limit window.
 CREATE UNLOGGED TABLE signet_counters (
 	key text NOT NULL,
-	window_ms bigint NOT NULL,
-	window_start bigint NOT NULL,
+	window_ms double precision NOT NULL,
+	window_index bigint NOT NULL,
 	count integer NOT NULL,
 	expires_at timestamptz NOT NULL,
-	PRIMARY KEY (key, window_ms, window_start)
+	PRIMARY KEY (key, window_ms, window_index)
 );
 CREATE INDEX signet_counters_expires ON signet_counters (expires_at);
 

@@ -210,10 +210,6 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	async countCalls(keys: string[], windowMs: number, now: Date): Promise<number[]> {
-		if (!Number.isSafeInteger(windowMs) || windowMs <= 0) {
-			throw new TypeError('countCalls: windowMs must be a positive whole number of milliseconds');
-		}
-
 		if (keys.length === 0) {
 			return [];
 		}
@@ -224,8 +220,8 @@ export class PostgresStore implements IdentityStore {
 		}
 
 		const unique = [...calls.keys()].sort();
-		const start = Math.floor(now.getTime() / windowMs) * windowMs;
-		const values = [unique, unique.map((key) => calls.get(key)), windowMs, start, new Date(start + windowMs)];
+		const window = Math.floor(now.getTime() / windowMs);
+		const values = [unique, unique.map((key) => calls.get(key)), windowMs, window, new Date((window + 1) * windowMs)];
 		const {rows} = await this.#run('signet_count_calls', sql.COUNT_CALLS, values);
 		const counts = new Map<string, number>(rows.map((row) => [row.key, row.count]));
 		return keys.map((key) => counts.get(key)!);

@@ -91,16 +91,16 @@ export const RELEASE_REPLY = 'DELETE FROM signet_replies WHERE key = $1';
  * two instances counting overlapping keys then lock rows in the same order
  * and cannot deadlock, and no row is updated twice in one statement.
  *
- * Parameters: $1 keys, $2 calls per key, $3 window length, $4 window start
- * (ms since the epoch), $5 window end.
+ * Parameters: $1 keys, $2 calls per key, $3 window length (ms), $4 which
+ * window (windows since the epoch), $5 its end.
  *
  * @example
  * const {rows} = await pool.query({text: COUNT_CALLS, values}); // [{key, count}]
  */
 export const COUNT_CALLS = `
-INSERT INTO signet_counters AS c (key, window_ms, window_start, count, expires_at)
+INSERT INTO signet_counters AS c (key, window_ms, window_index, count, expires_at)
 SELECT k.key, $3, $4, k.calls, $5 FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS k(key, calls, i) ORDER BY k.i
-ON CONFLICT (key, window_ms, window_start) DO UPDATE SET count = c.count + EXCLUDED.count
+ON CONFLICT (key, window_ms, window_index) DO UPDATE SET count = c.count + EXCLUDED.count
 RETURNING key, count`;
 
 /** @example await pool.query({text: GET_SESSION, values: [tokenHash]}); */

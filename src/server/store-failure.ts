@@ -1,0 +1,51 @@
+import type {IdentityStore} from './store';
+
+/**
+ * A store method that threw or rejected (a database that is down, a
+ * connection cut mid-call): the handler answers it 503 `store_unavailable`
+ * with `Retry-After`, so the SDK retries and nothing is answered 200 that
+ * was not stored. The cause stays on the error for the log line only.
+ *
+ * @example
+ * if (error instanceof StoreFailure) return errorReply(503, 'store_unavailable', …);
+ */
+export class StoreFailure extends Error {
+	override readonly name = 'StoreFailure';
+
+	constructor(method: string, cause: unknown) {
+		super(`store.${method} failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, {cause});
+	}
+}
+
+/**
+ * The store as the handler uses it: the same methods, each failure turned
+ * into a {@link StoreFailure}. A method that answers synchronously (as
+ * MemoryStore's do) still does.
+ *
+ * @example
+ * const store = guardStore(config.store, STORE_METHODS);
+ */
+export function guardStore(store: IdentityStore, methods: ReadonlyArray<keyof IdentityStore>): IdentityStore {
+	const guarded: Record<string, unknown> = {};
+	for (const method of methods) {
+		const call = (store[method] as (...args: unknown[]) => unknown).bind(store);
+		guarded[method] = (...args: unknown[]) => {
+			let result: unknown;
+			try {
+				result = call(...args);
+			} catch (error) {
+				throw new StoreFailure(method, error);
+			}
+
+			if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
+				return Promise.resolve(result).catch((error: unknown) => {
+					throw new StoreFailure(method, error);
+				});
+			}
+
+			return result;
+		};
+	}
+
+	return guarded as IdentityStore;
+}
