@@ -40,6 +40,10 @@ export const MAX_METADATA_DEPTH = 32;
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+// Text JSON can carry but a database cannot store (PostgreSQL's jsonb
+// refuses both): refused as a 400 here, not failed as a 503 there. With the
+// u flag, a surrogate pair is one code point and does not match.
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDFFF]/u;
 
 /**
  * Checks a parsed body field by field for one route. Messages say what is
@@ -147,6 +151,10 @@ function metadataProblemOf(metadata: unknown): string | undefined {
 	while (stack.length > 0) {
 		const [value, depth] = stack.pop()!;
 		if (value === null || typeof value !== 'object') {
+			if (typeof value === 'string' && UNSTORABLE_TEXT.test(value)) {
+				return 'must not hold U+0000 or a lone surrogate in a string';
+			}
+
 			continue;
 		}
 
@@ -157,6 +165,10 @@ function metadataProblemOf(metadata: unknown): string | undefined {
 		for (const key of Object.keys(value)) {
 			if (FORBIDDEN_KEYS.includes(key)) {
 				return `must not use the key ${JSON.stringify(key)} at any depth`;
+			}
+
+			if (UNSTORABLE_TEXT.test(key)) {
+				return 'must not hold U+0000 or a lone surrogate in a key';
 			}
 
 			stack.push([(value as Record<string, unknown>)[key], depth + 1]);

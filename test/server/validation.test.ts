@@ -39,6 +39,8 @@ describe('malformed calls', () => {
 		['a nested constructor key', identifyBody({metadata: {a: {b: {constructor: {prototype: 1}}}}}), 'metadata'],
 		['a prototype key', identifyBody({metadata: {prototype: 1}}), 'metadata'],
 		['metadata nested 40 levels deep', identifyBody({metadata: deep(40)}), 'metadata'],
+		['U+0000 in a metadata string (no database stores it)', identifyBody({metadata: {note: 'a\u0000b'}}), 'metadata'],
+		['a lone surrogate in a nested metadata key', identifyBody({metadata: {a: [{'k\uD800': 1}]}}), 'metadata'],
 		['a hash as an object', identifyBody({hash: {value: hash}}), 'hash'],
 		['a hash as a number', identifyBody({hash: 1234}), 'hash'],
 		['a hash as null', identifyBody({hash: null}), 'hash'],
