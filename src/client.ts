@@ -15,9 +15,9 @@ import { createTransport, toSignetError, type Transport } from './transport';
 import { uuid } from './uuid';
 import { checkExpiration, checkHash, checkIdentify, checkMetadata, type IdentifyCall } from './validate';
 import { monitorWarning, rejectedWarning } from './warnings';
-import type { Client } from './types/client';
+import type { Client, Widen } from './types/client';
 import type { IdentityResult, IdentityState } from './types/identity';
-import type { InitOptions, Metadata, Verification } from './types/options';
+import type { InitOptions, Metadata, IdentityProof } from './types/options';
 import type { IdentifyAnswer } from './types/wire';
 
 type Session = {token: string; expiresAt: string; userId: string};
@@ -171,7 +171,7 @@ export function createClient(options?: InitOptions): Client {
 			throw new IdentityVerificationError('hash_expired', 'hash expired, no refreshIdentity');
 		}
 
-		let fresh: Verification;
+		let fresh: IdentityProof;
 		try {
 			fresh = await refresh({userId: old.userId});
 		} catch (error) {
@@ -322,7 +322,7 @@ export function createClient(options?: InitOptions): Client {
 		logout: () => call(() => {}, logout),
 		getIdentity: () => ({...state, anonymousId}),
 		getAnonymousId: () => anonymousId,
-		getVariable: (name, fallback) => (state.status === 'verified' && Object.hasOwn(variables, name) ? variables[name] : fallback),
+		getVariable: <T>(name: string, fallback: T) => (state.status === 'verified' && Object.hasOwn(variables, name) ? variables[name] : fallback) as Widen<T>,
 		on: (event, handler) => events.on(event, handler),
 		get ready() {
 			return ready;

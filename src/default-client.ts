@@ -1,9 +1,9 @@
 // The named exports act on one shared client, made on first use: importing
 // the package creates nothing and touches no global.
 import { createClient } from './client';
-import type { Client } from './types/client';
+import type { Client, Widen } from './types/client';
 import type { IdentityResult, IdentityState, SignetEvent, SignetEvents } from './types/identity';
-import type { InitOptions, Metadata, Verification } from './types/options';
+import type { InitOptions, Metadata, IdentityProof } from './types/options';
 
 let shared: Client | undefined;
 
@@ -29,7 +29,7 @@ export function init(options: InitOptions): Promise<void> {
  * @example
  * const {verified, variables} = await identifyUser('42', { plan: 'pro' }, { hash });
  */
-export function identifyUser(userId: string | number, metadata?: Metadata, verification?: Verification): Promise<IdentityResult> {
+export function identifyUser(userId: string | number, metadata?: Metadata, verification?: IdentityProof): Promise<IdentityResult> {
 	return client().identifyUser(userId, metadata, verification);
 }
 
@@ -79,7 +79,7 @@ export function getAnonymousId(): string {
  * @example
  * const greeting = getVariable('greeting', 'Welcome!');
  */
-export function getVariable<T>(name: string, fallback: T): unknown {
+export function getVariable<T>(name: string, fallback: T): Widen<T> {
 	return client().getVariable(name, fallback);
 }
 

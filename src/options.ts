@@ -1,14 +1,14 @@
 // InitOptions are normalised once, here, with their defaults beside them.
 import { InvalidArgumentError } from './errors/invalid-argument-error';
 import { checkIdentify, type IdentifyCall } from './validate';
-import type { FreshVerification, InitOptions, StorageLike } from './types/options';
+import type { InitOptions, StorageLike } from './types/options';
 
 /** What a client runs on, once checked. */
 export type Settings = {
 	clientToken: string;
 	apiHost: string;
 	user?: IdentifyCall;
-	refreshIdentity?: (context: {userId: string}) => Promise<FreshVerification>;
+	refreshIdentity?: InitOptions['refreshIdentity'];
 	timeoutMs: number;
 	retries: number;
 	debug: boolean;

@@ -5,10 +5,11 @@
 // the script-tag file is 3 kB smaller and an app on any ky version ships
 // no second copy.
 import { ApiError } from './errors/api-error';
-import { IdentityVerificationError, type VerificationCode } from './errors/identity-verification-error';
+import { IdentityVerificationError } from './errors/identity-verification-error';
 import { NetworkError } from './errors/network-error';
 import { SignetError } from './errors/signet-error';
 import type { Settings } from './options';
+import type { VerificationCode } from './shared/verification';
 
 const VERIFICATION_CODES: readonly string[] = ['hash_missing', 'hash_invalid', 'hash_expired'];
 

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type InvalidArgumentCode } from './errors/invalid
 import { isHashFormat } from './shared/hash';
 import { FORBIDDEN_KEYS, MAX_METADATA_BYTES } from './shared/limits';
 import { expirationString, userIdProblem } from './shared/message';
-import type { Metadata, Verification } from './types/options';
+import type { Metadata, IdentityProof } from './types/options';
 
 /** A checked identify call, ready for the wire. */
 export type IdentifyCall = {
@@ -117,7 +117,7 @@ export function checkIdentify(userId: unknown, metadata: unknown, verification: 
 		refuse('invalid_hash', 'verification must be an object');
 	}
 
-	const {hash, expiration} = (verification ?? {}) as Verification;
+	const {hash, expiration} = (verification ?? {}) as IdentityProof;
 	return {
 		userId: checkUserId(userId),
 		metadata: checkMetadata(metadata ?? undefined),

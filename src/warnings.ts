@@ -1,5 +1,5 @@
 // What a verification code most likely means, in words a developer can act on.
-import type { VerificationCode } from './errors/identity-verification-error';
+import type { VerificationCode } from './shared/verification';
 
 const CAUSES: Record<VerificationCode, string> = {
 	hash_missing: 'no hash sent; sign the user id on your server',

@@ -13,7 +13,9 @@ import { SignetError } from './signet-error';
 export class ApiError extends SignetError {
 	override name = 'ApiError' as const;
 	declare readonly code: 'api_error';
+	/** The HTTP status of the API's answer. */
 	readonly status: number;
+	/** The API's own code from the answer's body (e.g. `unknown_client_token`, `rate_limited`), or `http_{status}`. */
 	readonly apiCode: string;
 
 	constructor(status: number, apiCode: string, message: string) {

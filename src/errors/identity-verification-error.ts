@@ -1,7 +1,5 @@
+import type { VerificationCode } from '../shared/verification';
 import { SignetError } from './signet-error';
-
-/** Why the API refused the identity. */
-export type VerificationCode = 'hash_missing' | 'hash_invalid' | 'hash_expired';
 
 /**
  * The API refused the identity (HTTP 403), or the hash had already expired
@@ -13,5 +11,6 @@ export type VerificationCode = 'hash_missing' | 'hash_invalid' | 'hash_expired';
  */
 export class IdentityVerificationError extends SignetError {
 	override name = 'IdentityVerificationError' as const;
+	/** Why the identity was refused. */
 	declare readonly code: VerificationCode;
 }

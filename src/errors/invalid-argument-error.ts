@@ -18,5 +18,6 @@ export type InvalidArgumentCode =
  */
 export class InvalidArgumentError extends SignetError {
 	override name = 'InvalidArgumentError' as const;
+	/** Which argument or option was refused. */
 	declare readonly code: InvalidArgumentCode;
 }

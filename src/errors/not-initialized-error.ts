@@ -9,6 +9,7 @@ import { SignetError } from './signet-error';
  */
 export class NotInitializedError extends SignetError {
 	override name = 'NotInitializedError' as const;
+	/** `not_initialized` before `init()`, `not_identified` for `updateUser()` before any identify. */
 	declare readonly code: 'not_initialized' | 'not_identified';
 
 	constructor(code: 'not_initialized' | 'not_identified' = 'not_initialized', message = 'call init() first') {

@@ -6,14 +6,15 @@ import {errorReply, type Reply, VERIFICATION_MESSAGES} from './reply';
 import {openSession, type SessionAnswer} from './session';
 import {applyToUser} from './user-record';
 import {variablesFor} from './variables';
-import {DEFAULT_CLOCK_SKEW_SECONDS, type Verification, verifyIdentity} from './verify';
+import type {VerificationOutcome} from '../shared/verification';
+import {DEFAULT_CLOCK_SKEW_SECONDS, verifyIdentity} from './verify';
 
 /** The 200 answer of `/v1/identify` and `/v1/user` (SPEC §3). */
 export type IdentityAnswer = {
 	userId: string;
 	anonymousId: string;
 	verified: boolean;
-	verification: Verification;
+	verification: VerificationOutcome;
 	variables: Variables;
 	session: SessionAnswer | null;
 	/** Monitor mode, a failed hash: the signing mistake that explains it (SPEC §3 "Hints"), and that in words. */

@@ -10,9 +10,8 @@ export {
 	type VerifyInput,
 	type VerifyOptions,
 	type VerifyResult,
-	type Verification,
-	type VerificationFailure,
 } from './verify';
+export type {VerificationCode, VerificationOutcome} from '../shared/verification';
 export {diagnose, HINT_MESSAGES, MAX_OTHER_CLIENT_KEYS, type Hint, type DiagnosisInput, type DiagnosisKeys} from './hints';
 export {createIdentityHandler, type CallerInfo, type IdentityHandler} from './handler';
 export {

@@ -1,5 +1,5 @@
 import type {Hint} from './hints';
-import type {VerificationFailure} from './verify';
+import type {VerificationCode} from '../shared/verification';
 
 /** An answer before it becomes a Response: what is remembered for retries. */
 export type Reply = {status: number; body: unknown; headers?: Record<string, string>};
@@ -9,7 +9,7 @@ export type ErrorCode =
 	| 'invalid_request'
 	| 'unknown_client_token'
 	| 'session_invalid'
-	| VerificationFailure
+	| VerificationCode
 	| 'rate_limited'
 	| 'message_id_reused'
 	| 'not_found'
@@ -25,7 +25,7 @@ export type ErrorCode =
  * @example
  * errorReply(403, 'hash_invalid', VERIFICATION_MESSAGES.hash_invalid)
  */
-export const VERIFICATION_MESSAGES: Record<VerificationFailure, string> = {
+export const VERIFICATION_MESSAGES: Record<VerificationCode, string> = {
 	hash_missing: 'no hash was sent: this client enforces identity verification, so sign the user id on your server and pass the hash to identifyUser',
 	hash_invalid: 'the hash does not match this user id: signed with another key, another user id, or altered',
 	hash_expired: 'the hash has expired: sign the user id again with a later expiration',

@@ -1,4 +1,4 @@
-import type {Verification} from './verify';
+import type {VerificationOutcome} from '../shared/verification';
 
 /**
  * A value, or a promise of it: a store may answer synchronously (memory) or not (a database).
@@ -34,7 +34,7 @@ export type UserRecord = {
 	/** Whether the latest applied call was verified. */
 	verified: boolean;
 	/** What verification said of the latest applied call. */
-	verification: Verification;
+	verification: VerificationOutcome;
 	/**
 	 * When a call for this user first verified (ISO time), or `null`. From
 	 * then on unverified calls change nothing but {@link UserRecord.unverifiedCalls}.
@@ -89,7 +89,7 @@ export type UserChange = {
 	metadata?: Record<string, unknown>;
 	/** Signed attributes from a verified identity token. */
 	attributes?: Record<string, unknown>;
-	verification: Verification;
+	verification: VerificationOutcome;
 	now: Date;
 	/** The largest merged metadata, in UTF-8 bytes of its JSON. */
 	maxMetadataBytes: number;

@@ -1,14 +1,10 @@
 import {timingSafeEqual} from 'node:crypto';
 import {decodeHash} from '../shared/hash';
 import {expirationString, identityMessage, userIdProblem} from '../shared/message';
+import type {VerificationCode} from '../shared/verification';
 import {hmacSha256} from './hmac';
 import {secretList} from './secrets';
 
-/** Why a signed identity was not accepted. */
-export type VerificationFailure = 'hash_missing' | 'hash_invalid' | 'hash_expired';
-
-/** What the API reports for an identify call: `ok`, or why enforcement would refuse it. */
-export type Verification = 'ok' | VerificationFailure;
 
 /** What the page sent: the user id, and the hash and expiration when given. */
 export type VerifyInput = {
@@ -33,7 +29,7 @@ export type VerifyOptions = {
 };
 
 /** The answer of {@link verifyIdentity}: which key matched, or why none did. */
-export type VerifyResult = {ok: true; keyIndex: number} | {ok: false; code: VerificationFailure};
+export type VerifyResult = {ok: true; keyIndex: number} | {ok: false; code: VerificationCode};
 
 /**
  * The clock skew SPEC §3 allows on expirations when none is given, in seconds.

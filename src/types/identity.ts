@@ -3,7 +3,9 @@ import type { IdentityVerificationError } from '../errors/identity-verification-
 
 /** What the API said of an identify call. */
 export type IdentityResult = {
+	/** The user id as it was sent (a number becomes its decimal string). */
 	userId: string;
+	/** This browser's anonymous visitor id, now linked to the user. */
 	anonymousId: string;
 	/** `true` only when the API checked the hash and it was right. */
 	verified: boolean;
@@ -22,17 +24,25 @@ export type IdentityStatus = 'anonymous' | 'pending' | 'verified' | 'unverified'
 
 /** A snapshot of who the SDK is talking for. */
 export type IdentityState = {
+	/** Where the identity stands; see {@link IdentityStatus}. */
 	status: IdentityStatus;
+	/** The user the SDK talks for, or `null` while anonymous (and after a rejection). */
 	userId: string | null;
+	/** This browser's anonymous visitor id ('' before `init()`). */
 	anonymousId: string;
+	/** What went wrong with the last call, or `null` after a success. */
 	error: SignetError | null;
 };
 
 /** Payloads of the events `on()` listens to. */
 export type SignetEvents = {
+	/** The API accepted an identify (verified, or unverified in monitor mode). */
 	identified: IdentityResult;
+	/** The API refused the identity; the SDK now carries on anonymously. */
 	rejected: IdentityVerificationError;
+	/** Any other failure: network, API, a bad argument, `refreshIdentity`. */
 	error: SignetError;
+	/** The hash is about to expire; `refreshIdentity` is about to be asked for a new one. */
 	expiring: {userId: string; expiration: string};
 };
 

@@ -1,18 +1,25 @@
 import type { IdentityStatus } from './identity';
 
-/** Facts about the user your widget may show: plan, name, company… Plain JSON, under 16 KiB. */
-export type Metadata = Record<string, unknown>;
+/**
+ * Facts about the user your widget may show: plan, name, company… A plain
+ * JSON object under 16 KiB. Typed as any object so that a value typed by
+ * an `interface` is accepted; what is not plain JSON (a class instance, a
+ * `Date`, a function, `undefined`, `NaN`) is refused at the call with
+ * `InvalidArgumentError` (`invalid_metadata`).
+ */
+export type Metadata = object;
 
-/** The signature your server made with `signIdentity` from `signet-js/server`. */
-export type Verification = {
+/**
+ * What proves the identity: the hash your server signed with `signIdentity`
+ * from `signet-js/server`, and its expiration when it has one. The
+ * `{hash, expiration}` of `signIdentity`'s result is one, as it is.
+ */
+export type IdentityProof = {
 	/** HMAC-SHA256 of the user id (and expiration), hex or base64. */
-	hash?: string;
+	hash?: string | undefined;
 	/** When the hash stops being valid. A string is sent verbatim; a `Date` as its `toISOString()`. */
-	expiration?: string | Date;
+	expiration?: string | Date | undefined;
 };
-
-/** A fresh signature for `refreshIdentity` to hand back. */
-export type FreshVerification = {hash: string; expiration?: string | Date};
 
 /** The minimal part of the Web Storage API that Signet uses. */
 export type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -24,36 +31,36 @@ export type InitOptions = {
 	/** Base URL of the identity API, e.g. `https://api.example.com`. Required. */
 	apiHost: string;
 	/** Identify this user as part of `init()`. */
-	user?: {id: string | number; metadata?: Metadata} & Verification;
+	user?: ({id: string | number; metadata?: Metadata | undefined} & IdentityProof) | undefined;
 	/**
 	 * Asked for a new hash when the current one has expired or is about to.
 	 * Call your backend, which signs again with `signIdentity`.
 	 */
-	refreshIdentity?: (context: {userId: string}) => Promise<FreshVerification>;
+	refreshIdentity?: ((context: {userId: string}) => Promise<IdentityProof & {hash: string}>) | undefined;
 	/**
 	 * Time allowed for one attempt of a request, in milliseconds.
 	 * @default 10000
 	 */
-	timeoutMs?: number;
+	timeoutMs?: number | undefined;
 	/**
 	 * How many times a request is retried after a network failure, a
 	 * timeout, 408, 429 or 5xx.
 	 * @default 5
 	 */
-	retries?: number;
+	retries?: number | undefined;
 	/**
 	 * Log what the SDK does to the console (never the hash).
 	 * @default false
 	 */
-	debug?: boolean;
+	debug?: boolean | undefined;
 	/** The `fetch` to send requests with. @default globalThis.fetch */
-	fetch?: typeof fetch;
+	fetch?: typeof fetch | undefined;
 	/**
 	 * Where the anonymous id (`local`) and the session token (`session`) are
 	 * kept. `null` keeps them in memory only.
 	 * @default {local: window.localStorage, session: window.sessionStorage}
 	 */
-	storage?: {local?: StorageLike | null; session?: StorageLike | null};
+	storage?: {local?: StorageLike | null | undefined; session?: StorageLike | null | undefined} | undefined;
 };
 
 export type { IdentityStatus };

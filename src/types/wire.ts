@@ -1,4 +1,5 @@
 // Shapes of the v1 wire protocol (SPEC §3), as the browser sends and reads them.
+import type { VerificationOutcome } from '../shared/verification';
 
 export type IdentifyBody = {
 	clientToken: string;
@@ -18,8 +19,6 @@ export type UserBody = {
 	messageId: string;
 	sentAt: string;
 };
-
-export type VerificationOutcome = 'ok' | 'hash_missing' | 'hash_invalid' | 'hash_expired';
 
 export type IdentifyAnswer = {
 	userId: string;
