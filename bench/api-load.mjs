@@ -32,6 +32,12 @@ export async function startTarget(kind, execArgv = []) {
 	return {
 		kind,
 		url: `http://127.0.0.1:${port}`,
+		/** The CPU time (user + system, µs) the target has used so far. */
+		cpu: () =>
+			new Promise((resolve) => {
+				child.once('message', (message) => resolve(message.cpuMicros));
+				child.send('cpu');
+			}),
 		stop: () =>
 			new Promise((resolve) => {
 				child.once('exit', () => resolve());
@@ -121,7 +127,7 @@ async function runAutocannon(url, seconds, bodies, prefix) {
  * within every round, after a warm-up of each. Answers the per-round
  * figures, the medians, and each target's ratio to the floor.
  */
-export async function measureApiLoad({targets = ['reference', 'bare'], rounds = 2, seconds = 10, warmUpSeconds = 3, log = console.log} = {}) {
+export async function measureApiLoad({targets = ['reference', 'bare'], rounds = 2, seconds = 10, warmUpSeconds = 3, log = console.log, execArgv = []} = {}) {
 	const tool = generator();
 	const bodies = identifyBodies();
 	const dir = mkdtempSync(join(tmpdir(), 'signet-bench-'));
@@ -132,7 +138,7 @@ export async function measureApiLoad({targets = ['reference', 'bare'], rounds = 
 	const runId = Date.now().toString(36);
 	try {
 		for (const kind of targets) {
-			started.push(await startTarget(kind));
+			started.push(await startTarget(kind, execArgv));
 		}
 
 		for (const target of started) {
@@ -142,9 +148,16 @@ export async function measureApiLoad({targets = ['reference', 'bare'], rounds = 
 		const perRound = Object.fromEntries(targets.map((kind) => [kind, []]));
 		for (let round_ = 0; round_ < rounds; round_++) {
 			for (const target of started) {
+				const cpuBefore = await target.cpu();
 				const figures = await run(target.url, seconds, `${runId}-${round_}-${target.kind}`);
+				// The server's own CPU time per answer: unlike requests/s, it hardly
+				// moves when other processes take the machine's cores.
+				figures.cpuMicrosPerRequest = ((await target.cpu()) - cpuBefore) / figures.requests;
 				perRound[target.kind].push(figures);
-				log(`  ${target.kind} round ${round_ + 1}: ${Math.round(figures.requestsPerSecond)} req/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms, non-2xx ${figures.non2xx}`);
+				log(
+					`  ${target.kind} round ${round_ + 1}: ${Math.round(figures.requestsPerSecond)} req/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms, ` +
+						`${Math.round(figures.cpuMicrosPerRequest)} µs CPU/request, non-2xx ${figures.non2xx}`,
+				);
 			}
 		}
 
@@ -153,6 +166,7 @@ export async function measureApiLoad({targets = ['reference', 'bare'], rounds = 
 			requestsPerSecond: Math.round(median(list.map((f) => f.requestsPerSecond))),
 			p50Ms: round(median(list.map((f) => f.p50Ms))),
 			p99Ms: round(median(list.map((f) => f.p99Ms))),
+			cpuMicrosPerRequest: Math.round(median(list.map((f) => f.cpuMicrosPerRequest))),
 			non2xx: list.reduce((sum, f) => sum + f.non2xx, 0),
 			errors: list.reduce((sum, f) => sum + f.errors, 0),
 			requests: list.reduce((sum, f) => sum + f.requests, 0),

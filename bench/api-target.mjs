@@ -3,7 +3,8 @@
 //   node bench/api-target.mjs reference   the reference API from dist/server.mjs, MemoryStore
 //   node bench/api-target.mjs bare        node:http, the same JSON body, HMAC-SHA256 + timingSafeEqual, nothing else
 // It listens on a free loopback port and sends {port} to its parent (IPC);
-// the message 'stop' makes it exit, which is when --cpu-prof writes its profile.
+// 'cpu' asks for the CPU time it has used so far (process.cpuUsage, µs), and
+// 'stop' makes it exit, which is when --cpu-prof writes its profile.
 import {createHmac, timingSafeEqual} from 'node:crypto';
 import {createServer} from 'node:http';
 import {CLIENT_TOKEN, PAGE_ORIGIN, SECRET} from './api-users.mjs';
@@ -57,7 +58,10 @@ if (!(kind in targets)) {
 
 const {port} = await targets[kind]();
 process.on('message', (message) => {
-	if (message === 'stop') {
+	if (message === 'cpu') {
+		const {user, system} = process.cpuUsage();
+		process.send({cpuMicros: user + system});
+	} else if (message === 'stop') {
 		process.exit(0);
 	}
 });

@@ -54,16 +54,16 @@ ${results.api === undefined ? '' : apiMarkdown(results.api)}`;
 function apiMarkdown(api) {
 	const rows = Object.entries(api.targets).map(([kind, t]) =>
 		t.skipped === undefined
-			? `| ${TARGET_LABELS[kind] ?? kind} | ${n(t.requestsPerSecond)} | ${t.ratio === undefined ? '1' : `**${t.ratio.toFixed(2)}×**`} | ${t.p50Ms.toFixed(2)} ms | ${t.p99Ms.toFixed(2)} ms | ${n(t.non2xx + t.errors)} |`
-			: `| ${TARGET_LABELS[kind] ?? kind} | not measured: ${t.skipped} | | | | |`,
+			? `| ${TARGET_LABELS[kind] ?? kind} | ${n(t.requestsPerSecond)} | ${t.ratio === undefined ? '1' : `**${t.ratio.toFixed(2)}×**`} | ${t.p50Ms.toFixed(2)} ms | ${t.p99Ms.toFixed(2)} ms | ${t.cpuMicrosPerRequest} µs | ${n(t.non2xx + t.errors)} |`
+			: `| ${TARGET_LABELS[kind] ?? kind} | not measured: ${t.skipped} | | | | | |`,
 	);
 	return `
 ### API throughput
 
-The reference API against a bare \`node:http\` endpoint that parses the same JSON body and checks the same HMAC-SHA256 with \`timingSafeEqual\`, nothing else: the floor any verifying endpoint has to pay. Measured with \`npm run bench\` (\`npm run bench -- api\` for this part alone) on ${api.date.slice(0, 10)} (Node ${api.node.replace(/^v/, '')}, ${api.cpus}): ${api.generator}, ${api.connections} connections, ${n(api.users)} users with valid hashes taking turns, a fresh \`messageId\` per call, enforcement on, logging off; each server in its own process, the targets alternating for ${api.rounds} rounds of ${api.secondsPerRound} s after a warm-up, medians shown, the ratio being the median of each round's back-to-back pair.
+The reference API against a bare \`node:http\` endpoint that parses the same JSON body and checks the same HMAC-SHA256 with \`timingSafeEqual\`, nothing else: the floor any verifying endpoint has to pay. Measured with \`npm run bench\` (\`npm run bench -- api\` for this part alone) on ${api.date.slice(0, 10)} (Node ${api.node.replace(/^v/, '')}, ${api.cpus}): ${api.generator}, ${api.connections} connections, ${n(api.users)} users with valid hashes taking turns, a fresh \`messageId\` per call, enforcement on, logging off; each server in its own process, the targets alternating for ${api.rounds} rounds of ${api.secondsPerRound} s after a warm-up, medians shown, the ratio being the median of each round's back-to-back pair. The server's CPU time per request (\`process.cpuUsage\` in the target, over the round) is the steadier figure on a shared machine: requests/s moves with whatever else runs, CPU per request hardly does.
 
-| target | requests/s | × bare | p50 | p99 | non-2xx |
-| --- | ---: | ---: | ---: | ---: | ---: |
+| target | requests/s | × bare | p50 | p99 | server CPU per request | non-2xx |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 
 wrk is the load generator because it costs the machine least: about 13 µs of CPU per request against autocannon's 53 µs (measured on the bare endpoint), CPU that on a 2-core machine is taken from the server under test; without wrk the bench falls back to autocannon and says so.

@@ -70,13 +70,14 @@ export function formatResults(results) {
 export function apiTable(api) {
 	return table(
 		`API throughput: ${api.generator}, ${api.connections} connections, ${bytes(api.users)} users, fresh messageId per call, ${api.rounds} rounds of ${api.secondsPerRound} s alternating (medians)`,
-		['target', 'req/s', '× bare', 'p50', 'p99', 'non-2xx', 'req/s per round'],
+		['target', 'req/s', '× bare', 'p50', 'p99', 'CPU/request', 'non-2xx', 'req/s per round'],
 		Object.entries(api.targets).map(([kind, t]) => [
 			TARGET_LABELS[kind] ?? kind,
 			bytes(t.requestsPerSecond),
 			t.ratio === undefined ? '1' : t.ratio.toFixed(2),
 			`${t.p50Ms.toFixed(2)} ms`,
 			`${t.p99Ms.toFixed(2)} ms`,
+			`${t.cpuMicrosPerRequest} µs`,
 			bytes(t.non2xx + t.errors),
 			t.rounds.map(bytes).join(', '),
 		]),
