@@ -1,4 +1,5 @@
 import {checkCall, type Call, type Route} from './body';
+import {CALL_HANDLER, type CallAnswer, type CallHandler, type CallRequest, fromFetchRequest, toFetchResponse} from './call-request';
 import {type Client, type IdentityHandlerConfig, type Settings, settingsFrom} from './config';
 import {ALLOWED_METHODS, corsHeaders, preflightHeaders} from './cors';
 import {identify} from './identify';
@@ -6,7 +7,7 @@ import {logout} from './logout';
 import {type Limit, rateLimited} from './rate-limit';
 import {readJsonBody} from './read-body';
 import {RememberedReplies} from './replies';
-import {errorReply, invalid, type Reply, toResponse} from './reply';
+import {answerOf, errorReply, invalid, type Reply} from './reply';
 import {StoreFailure} from './store-failure';
 import {updateUser} from './update-user';
 
@@ -78,52 +79,61 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 	};
 	const secrets = [...settings.clients.values()].flatMap((client) => client.secrets);
 
-	return async (request, info = {}) => {
+	// Without a log there is no line to build.
+	const logging = config.log !== undefined;
+
+	const answerCall: CallHandler = async (request, info = {}) => {
 		const started = Date.now();
-		const origin = request.headers.get('origin');
-		const context: Context = {redact: [...secrets]};
+		const origin = request.header('origin');
+		const context: Context = {redact: []};
 		let reply: Reply;
-		let response: Response;
+		let answer: CallAnswer;
 		try {
 			reply = await handle(request, info, state, context);
-			response = toResponse(reply, headersFor(context, origin, settings));
+			answer = answerOf(reply, headersFor(context, origin, settings));
 		} catch (error) {
 			// The caller learns only that it failed; the details go to the log,
 			// with every key, the call's hash and its session token blanked out.
 			const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error value was thrown';
-			context.note = redact(detail, context.redact);
+			context.note = redact(detail, [...secrets, ...context.redact]);
 			reply =
 				error instanceof StoreFailure
 					? errorReply(503, 'store_unavailable', 'the API cannot reach its store: retry in a moment', {headers: {'Retry-After': STORE_RETRY_AFTER}})
 					: errorReply(500, 'server_error', 'the server failed to answer; try again later');
-			response = toResponse(reply, headersFor(context, origin, settings));
+			answer = answerOf(reply, headersFor(context, origin, settings));
 		}
 
-		try {
-			settings.log(logLine(request, reply, context, Date.now() - started));
-		} catch {}
+		if (logging) {
+			try {
+				settings.log(logLine(request, reply, context, Date.now() - started));
+			} catch {}
+		}
 
-		return response;
+		return answer;
 	};
+
+	const handler: IdentityHandler = async (request, info) => toFetchResponse(await answerCall(fromFetchRequest(request), info));
+	// toNodeListener answers node:http requests through answerCall directly, without Fetch objects.
+	return Object.defineProperty(handler, CALL_HANDLER, {value: answerCall});
 }
 
-async function handle(request: Request, info: CallerInfo, state: State, context: Context): Promise<Reply> {
+async function handle(request: CallRequest, info: CallerInfo, state: State, context: Context): Promise<Reply> {
 	const {settings, replies} = state;
-	const {pathname} = new URL(request.url);
+	const {pathname} = request;
 	const route = ROUTES.find(([suffix]) => pathname.endsWith(suffix))?.[1];
 	if (route === undefined) {
 		return errorReply(404, 'not_found', 'no such endpoint: the API answers POST /v1/identify, /v1/user and /v1/logout');
 	}
 
 	if (request.method === 'OPTIONS') {
-		return preflight(request.headers.get('origin'), settings);
+		return preflight(request.header('origin'), settings);
 	}
 
 	if (request.method !== 'POST') {
 		return errorReply(405, 'method_not_allowed', `/v1/${route} answers POST only`, {headers: {Allow: ALLOWED_METHODS}});
 	}
 
-	const bearerToken = /^Bearer +(\S+)/i.exec(request.headers.get('authorization') ?? '')?.[1];
+	const bearerToken = /^Bearer +(\S+)/i.exec(request.header('authorization') ?? '')?.[1];
 	if (bearerToken !== undefined) {
 		context.redact.push(bearerToken);
 	}
@@ -189,7 +199,7 @@ function sweepNowAndThen(state: State, now: Date): void {
 		.catch(() => {});
 }
 
-function apply(call: Call, settings: Settings, client: Client, request: Request, now: Date): Promise<Reply> {
+function apply(call: Call, settings: Settings, client: Client, request: CallRequest, now: Date): Promise<Reply> {
 	switch (call.route) {
 		case 'identify':
 			return identify(settings, client, call, now);
@@ -225,8 +235,9 @@ function redact(text: string, values: string[]): string {
 	return values.filter((value) => value.length > 0).reduce((result, value) => result.split(value).join('[redacted]'), text);
 }
 
-function logLine(request: Request, reply: Reply, context: Context, ms: number): string {
-	const parts = [request.method, safePath(request.url), String(reply.status)];
+function logLine(request: CallRequest, reply: Reply, context: Context, ms: number): string {
+	// The path only: a query string could carry anything, a hash included.
+	const parts = [request.method, request.pathname, String(reply.status)];
 	const answer = reply.body as {error?: {code?: string; field?: string; hint?: string}; verification?: string; hint?: string; userId?: string} | undefined;
 	if (answer?.error?.code !== undefined) {
 		parts.push(answer.error.code + (answer.error.field === undefined ? '' : ` field=${answer.error.field}`));
@@ -258,13 +269,4 @@ function logLine(request: Request, reply: Reply, context: Context, ms: number): 
 // line in any log viewer.
 function logSafe(value: unknown): string {
 	return (JSON.stringify(value) ?? 'undefined').replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-// The path only: a query string could carry anything, a hash included.
-function safePath(url: string): string {
-	try {
-		return new URL(url).pathname;
-	} catch {
-		return '?';
-	}
 }

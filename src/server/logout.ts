@@ -1,3 +1,4 @@
+import type {CallRequest} from './call-request';
 import type {Client, Settings} from './config';
 import {errorReply, type Reply} from './reply';
 import {findSession} from './session';
@@ -13,7 +14,7 @@ import {SESSION_INVALID_MESSAGE} from './update-user';
  * @example
  * const reply = await logout(settings, client, request, now); // {status: 200, body: {ok: true}}
  */
-export async function logout(settings: Settings, client: Client, request: Request, now: Date): Promise<Reply> {
+export async function logout(settings: Settings, client: Client, request: CallRequest, now: Date): Promise<Reply> {
 	const found = await findSession(settings, request, client, now);
 	if (found === undefined) {
 		return errorReply(401, 'session_invalid', SESSION_INVALID_MESSAGE);

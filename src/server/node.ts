@@ -2,6 +2,8 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
+import {CALL_HANDLER, type CallHandler} from './call-request';
+import {answerNodeCall} from './node-call';
 
 /**
  * Anything that answers a Fetch Request with a Response, such as
@@ -67,6 +69,15 @@ export function toNodeListener(handler: FetchHandler, {trustProxy = false}: Node
 	const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
 	if (!Number.isInteger(hops) || hops < 0) {
 		throw new TypeError('trustProxy must be true, false, or how many proxies to trust (a whole number)');
+	}
+
+	// createIdentityHandler's handler answers node:http directly (see node-call.ts);
+	// any other Fetch handler gets a Request and its Response is written back.
+	const answerCall = (handler as {[CALL_HANDLER]?: CallHandler})[CALL_HANDLER];
+	if (answerCall !== undefined) {
+		return (incoming, outgoing) => {
+			void answerNodeCall(answerCall, incoming, outgoing, clientIp(incoming, hops));
+		};
 	}
 
 	return (incoming, outgoing) => {

@@ -1,3 +1,4 @@
+import type {CallAnswer} from './call-request';
 import type {Hint} from './hints';
 import type {VerificationCode} from '../shared/verification';
 
@@ -55,19 +56,19 @@ export function invalid(field: string, message: string): Reply {
 }
 
 /**
- * The Response of a reply: JSON, never cached (it may carry a session
+ * The wire form of a reply: JSON, never cached (it may carry a session
  * token), with the given CORS headers.
  *
  * @example
- * return toResponse(reply, corsHeaders(origin));
+ * return toFetchResponse(answerOf(reply, corsHeaders(origin, allowed)));
  */
-export function toResponse(reply: Reply, headers: Record<string, string>): Response {
+export function answerOf(reply: Reply, headers: Record<string, string>): CallAnswer {
 	const status = reply.status;
-	const all = new Headers({...headers, ...reply.headers, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'});
+	const all: Record<string, string> = {...headers, ...reply.headers, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'};
 	if (reply.body === undefined || status === 204) {
-		return new Response(null, {status, headers: all});
+		return {status, headers: all, body: null};
 	}
 
-	all.set('Content-Type', 'application/json; charset=utf-8');
-	return new Response(JSON.stringify(reply.body), {status, headers: all});
+	all['Content-Type'] = 'application/json; charset=utf-8';
+	return {status, headers: all, body: JSON.stringify(reply.body)};
 }

@@ -1,5 +1,7 @@
-import {createHash, randomBytes} from 'node:crypto';
+import {createHash} from 'node:crypto';
+import type {CallRequest} from './call-request';
 import type {Client, Settings} from './config';
+import {randomBytesFromPool} from './random-pool';
 import type {SessionRecord} from './store';
 
 /** What a verified call answers in `session`. */
@@ -33,7 +35,7 @@ export async function openSession(
 	settings: Settings,
 	{clientToken, userId, anonymousId, keyId, now, validUntil}: {clientToken: string; userId: string; anonymousId: string; keyId: string; now: Date; validUntil?: number},
 ): Promise<SessionAnswer> {
-	const token = randomBytes(32).toString('base64url');
+	const token = randomBytesFromPool(32).toString('base64url');
 	const expiresAt = new Date(Math.min(now.getTime() + settings.sessionTtlMs, validUntil ?? Number.POSITIVE_INFINITY)).toISOString();
 	await settings.store.putSession({
 		tokenHash: sessionTokenHash(token),
@@ -60,11 +62,11 @@ export async function openSession(
  */
 export async function findSession(
 	settings: Settings,
-	request: Request,
+	request: CallRequest,
 	client: Client,
 	now: Date,
 ): Promise<{token: string; record: SessionRecord} | undefined> {
-	const match = /^Bearer +(\S+) *$/i.exec(request.headers.get('authorization') ?? '');
+	const match = /^Bearer +(\S+) *$/i.exec(request.header('authorization') ?? '');
 	const token = match?.[1];
 	if (token === undefined || !TOKEN.test(token)) {
 		return undefined;

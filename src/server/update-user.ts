@@ -1,4 +1,5 @@
 import type {UserCall} from './body';
+import type {CallRequest} from './call-request';
 import type {Client, Settings} from './config';
 import type {IdentityAnswer} from './identify';
 import {errorReply, type Reply} from './reply';
@@ -17,7 +18,7 @@ export const SESSION_INVALID_MESSAGE = 'the session is unknown, expired or revok
  * @example
  * const reply = await updateUser(settings, client, call, request, now);
  */
-export async function updateUser(settings: Settings, client: Client, call: UserCall, request: Request, now: Date): Promise<Reply> {
+export async function updateUser(settings: Settings, client: Client, call: UserCall, request: CallRequest, now: Date): Promise<Reply> {
 	const found = await findSession(settings, request, client, now);
 	if (found === undefined) {
 		return errorReply(401, 'session_invalid', SESSION_INVALID_MESSAGE);
