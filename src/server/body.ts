@@ -175,7 +175,9 @@ function metadataProblemOf(metadata: unknown): string | undefined {
 		}
 	}
 
-	if (new TextEncoder().encode(JSON.stringify(metadata)).byteLength > MAX_METADATA_BYTES) {
+	// A UTF-16 unit is at most 3 UTF-8 bytes: most metadata is measured without encoding it.
+	const json = JSON.stringify(metadata);
+	if (json.length * 3 > MAX_METADATA_BYTES && Buffer.byteLength(json, 'utf8') > MAX_METADATA_BYTES) {
 		return `must be at most ${MAX_METADATA_BYTES} bytes as JSON`;
 	}
 

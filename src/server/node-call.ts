@@ -36,7 +36,9 @@ export async function answerNodeCall(answerCall: CallHandler, incoming: Incoming
 
 	// A string body leaves in the same write as the headers.
 	const body = answer.body ?? '';
-	outgoing.writeHead(answer.status, {...answer.headers, 'Content-Length': String(Buffer.byteLength(body, 'utf8'))});
+	// The headers object is this answer's own: it can take the length.
+	answer.headers['Content-Length'] = String(Buffer.byteLength(body, 'utf8'));
+	outgoing.writeHead(answer.status, answer.headers);
 	outgoing.end(body, 'utf8');
 }
 
