@@ -1,4 +1,5 @@
-import {createCipheriv, createDecipheriv, createHash, randomBytes} from 'node:crypto';
+import {createCipheriv, createDecipheriv, createHash} from 'node:crypto';
+import {randomBytesFromPool} from './random-pool';
 import {errorReply, type Reply} from './reply';
 import type {IdentityStore} from './store';
 
@@ -131,7 +132,7 @@ function derive(label: string, key: CallKey, content = ''): Buffer {
 }
 
 function seal(reply: Reply, key: CallKey): string {
-	const iv = randomBytes(12);
+	const iv = randomBytesFromPool(12);
 	const cipher = createCipheriv('aes-256-gcm', derive('signet reply key', key), iv);
 	const data = Buffer.concat([cipher.update(JSON.stringify(reply), 'utf8'), cipher.final()]);
 	return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64url');
