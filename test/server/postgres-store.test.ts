@@ -1,6 +1,7 @@
 // The store contract against a real PostgreSQL (a throwaway cluster); then
 // what only PostgreSQL has: migrations from several processes at once, a
 // pool of yours, the sweep timer.
+import fc from 'fast-check';
 import pg from 'pg';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {PostgresStore} from '../../src/server/postgres/index';
@@ -76,6 +77,29 @@ describePostgres('PostgresStore on its own', () => {
 		expect(await store.getSession('a'.repeat(64))).toBeUndefined();
 		await store.close();
 		await expect(store.getSession('a'.repeat(64))).rejects.toThrow();
+	});
+
+	it('measures merged metadata exactly as JSON.stringify does: any text, escapes, nesting and integers fit at their size and not a byte under', async () => {
+		const store = new PostgresStore({connectionString: await cluster.createDatabase()}, {sweepIntervalMs: 0});
+		await store.migrate();
+		// Strings of any characters JSON must escape or PostgreSQL can store
+		// (U+0000 is refused before any store), keys included.
+		const text = fc.string({unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\u0001', '\u007f', ' ', ':', ','), fc.string({unit: 'grapheme', maxLength: 1}))}).filter((value) => !value.includes('\u0000'));
+		const value = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(text, {maxLength: 3}), fc.dictionary(text, fc.integer(), {maxKeys: 3}));
+		let user = 0;
+		try {
+			await fc.assert(
+				fc.asyncProperty(fc.dictionary(text, value, {maxKeys: 6}), async (metadata) => {
+					const limit = Buffer.byteLength(JSON.stringify(metadata));
+					const change = {clientToken: 'ct', userId: `p${user++}`, anonymousId: 'a', metadata, verification: 'ok' as const, now: new Date()};
+					expect(await store.mergeUser({...change, maxMetadataBytes: limit - 1})).toEqual({ok: false, reason: 'metadata_too_large'});
+					expect(await store.mergeUser({...change, maxMetadataBytes: limit})).toMatchObject({ok: true, record: {metadata}});
+				}),
+				{numRuns: 60},
+			);
+		} finally {
+			await store.close();
+		}
 	});
 
 	it('refuses a connection it cannot use with a clear error', () => {

@@ -83,9 +83,10 @@ export class PostgresStore implements IdentityStore {
 			this.#pool = connection.pool;
 			this.#ownsPool = false;
 		} else if (typeof connection?.connectionString === 'string') {
-			// A connection attempt gives up rather than hold a request forever:
-			// the handler then answers 503 and the SDK retries.
-			const pool = new pg.Pool({connectionString: connection.connectionString, max: maxConnections, connectionTimeoutMillis: 5000});
+			// A connection attempt gives up rather than hold a request forever
+			// (the handler then answers 503 and the SDK retries), and TCP
+			// keep-alive notices a connection whose peer vanished.
+			const pool = new pg.Pool({connectionString: connection.connectionString, max: maxConnections, connectionTimeoutMillis: 5000, keepAlive: true});
 			// An idle connection dies when the database restarts; the pool drops
 			// it and connects anew. Without a listener that event would end the process.
 			pool.on('error', () => {});
