@@ -28,15 +28,8 @@ describePostgres('PostgresStore', () => {
 		});
 		return store;
 	});
-});
 
-describePostgres('PostgresStore on its own', () => {
-	let cluster: PostgresCluster;
-	beforeAll(async () => {
-		cluster = await startPostgres();
-	});
-	afterAll(() => cluster?.remove());
-
+	// What only PostgreSQL has, on the same cluster (a database each).
 	it('migrates once when eight processes start at the same moment, and again on every later start', async () => {
 		const connectionString = await cluster.createDatabase();
 		const stores = Array.from({length: 8}, () => new PostgresStore({connectionString}, {sweepIntervalMs: 0}));
