@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
-import {describe, expect, it} from 'vitest';
-import {signIdentity} from '../../src/server/index';
-import {identifyBody, SECRET, serve} from './helpers';
+import {describe, expect, it, vi} from 'vitest';
+import {MemoryStore, signIdentity} from '../../src/server/index';
+import {clock, identifyBody, SECRET, serve} from './helpers';
 
 const api = await serve();
 const hash = signIdentity('42', SECRET).hash;
@@ -91,5 +91,61 @@ describe('retries', () => {
 		expect(api.store.replies().length).toBeGreaterThan(0);
 		expect(everything).not.toContain(answer.body.session.token);
 		expect(JSON.stringify(api.store.replies())).not.toContain('verified');
+	});
+});
+
+// Issue 8, item 5: answers used to be found by the ids alone, so a second
+// call reusing them got the first call's answer, session token included.
+describe('replay only for the same call', () => {
+	it('replays a retry whose sentAt changed, as the SDK sends it', async () => {
+		const body = identifyBody({userId: 'u-sent-at', hash});
+		const first = await api.post('/v1/identify', body);
+		const retry = await api.post('/v1/identify', {...body, sentAt: new Date(Date.now() + 5_000).toISOString()});
+		expect(retry.body).toEqual(first.body);
+	});
+
+	it('answers 409 to the same ids with another session token, and does not hand out the first answer', async () => {
+		const session = async () => (await api.post('/v1/identify', identifyBody({hash}))).body.session.token as string;
+		const [mine, theirs] = [await session(), await session()];
+		const body = {clientToken: 'ct_test', anonymousId: randomUUID(), metadata: {seat: 1}, messageId: randomUUID()};
+		const first = await api.post('/v1/user', body, {headers: {Authorization: `Bearer ${mine}`}});
+		expect(first.status).toBe(200);
+		const reused = await api.post('/v1/user', body, {headers: {Authorization: `Bearer ${theirs}`}});
+		expect(reused.status).toBe(409);
+		expect(reused.body.error.code).toBe('message_id_reused');
+		expect(reused.text).not.toContain(mine);
+	});
+
+	it('forgets answers after replyTtlMs: the same call is then applied again', async () => {
+		const time = clock();
+		const short = await serve({now: time.now, replyTtlMs: 60_000});
+		const body = identifyBody({userId: 'u-ttl'});
+		await short.post('/v1/identify', body);
+		time.advance(59_999);
+		expect((await short.post('/v1/identify', body)).status).toBe(200);
+		expect(short.store.users()[0].applied).toBe(1);
+		time.advance(1);
+		await short.post('/v1/identify', body);
+		expect(short.store.users()[0].applied).toBe(2);
+	});
+
+	it('answers a copy that reaches another instance while the first runs with the first answer, applied once', async () => {
+		const store = new MemoryStore();
+		let release = () => {};
+		const gate = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const slow = {ct_test: {secrets: [SECRET], variables: async () => (await gate, {plan: 'pro'})}};
+		const [first, second] = [await serve({store, clients: slow}), await serve({store, clients: slow})];
+		const body = identifyBody({userId: 'u-instances', hash: signIdentity('u-instances', SECRET).hash});
+		const running = first.post('/v1/identify', body);
+		await vi.waitFor(() => expect(store.replies()).toHaveLength(1));
+		const copy = second.post('/v1/identify', body);
+		setTimeout(release, 200);
+		const [a, b] = await Promise.all([running, copy]);
+		expect(a.status).toBe(200);
+		expect(b.body).toEqual(a.body);
+		expect(store.users()[0].applied).toBe(1);
+		expect(store.sessions()).toHaveLength(1);
 	});
 });

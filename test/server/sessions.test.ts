@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
-import {signIdentity} from '../../src/server/index';
-import {clock, identifyBody, SECRET, serve} from './helpers';
+import {MemoryStore, signIdentity} from '../../src/server/index';
+import {clock, identifyBody, OLD_SECRET, SECRET, serve} from './helpers';
 
 const time = clock('2026-11-21T12:00:00.000Z');
 const api = await serve({now: time.now, sessionTtlMs: 60 * 60 * 1000});
@@ -81,5 +81,37 @@ describe('sessions', () => {
 		const answer = await api.post('/v1/identify', identifyBody({userId: 'u-anon'}));
 		expect(answer.body.session).toBeNull();
 		expect(api.store.sessions().some((session) => session.userId === 'u-anon')).toBe(false);
+	});
+});
+
+describe('revoking sessions', () => {
+	it('ends every session of the user on that visitor at logout, older ones included, and no one else’s', async () => {
+		const anonymousId = randomUUID();
+		const open = async (userId: string, visitor = anonymousId) =>
+			(await api.post('/v1/identify', identifyBody({userId, anonymousId: visitor, hash: signIdentity(userId, SECRET).hash}))).body.session.token as string;
+		const [older, newer] = [await open('u-logout'), await open('u-logout')];
+		const otherVisitor = randomUUID();
+		const elsewhere = await open('u-logout', otherVisitor);
+		const out = await api.post('/v1/logout', {clientToken: 'ct_test', anonymousId, messageId: randomUUID()}, bearer(newer));
+		expect(out.body).toEqual({ok: true});
+		expect((await api.post('/v1/user', userCall(anonymousId, {}), bearer(older))).status).toBe(401);
+		expect((await api.post('/v1/user', userCall(anonymousId, {}), bearer(newer))).status).toBe(401);
+		expect((await api.post('/v1/user', userCall(otherVisitor, {}), bearer(elsewhere))).status).toBe(200);
+	});
+
+	it('ends the sessions a key opened once that key is removed from the client (a compromised key)', async () => {
+		const store = new MemoryStore();
+		const rotating = await serve({store, now: time.now, clients: {ct_test: {secrets: [OLD_SECRET, SECRET]}}});
+		const anonymousId = randomUUID();
+		const viaOld = await rotating.post('/v1/identify', identifyBody({userId: 'u-key', anonymousId, hash: signIdentity('u-key', OLD_SECRET).hash}));
+		const viaNew = await rotating.post('/v1/identify', identifyBody({userId: 'u-key', anonymousId, hash: signIdentity('u-key', SECRET).hash}));
+		expect(JSON.stringify(store.sessions())).not.toContain(OLD_SECRET);
+
+		// The same store, restarted with the old key removed.
+		const rotated = await serve({store, now: time.now, clients: {ct_test: {secrets: [SECRET]}}});
+		const oldAnswer = await rotated.post('/v1/user', userCall(anonymousId, {}), bearer(viaOld.body.session.token));
+		expect(oldAnswer.status).toBe(401);
+		expect(oldAnswer.body.error.code).toBe('session_invalid');
+		expect((await rotated.post('/v1/user', userCall(anonymousId, {}), bearer(viaNew.body.session.token))).status).toBe(200);
 	});
 });

@@ -58,3 +58,33 @@ describe('one user record cannot be bloated', () => {
 		expect(api.store.users().length).toBe(50);
 	});
 });
+
+// Issue 8, item 3: in monitor mode, 21 unsigned identify calls used to
+// merge an attacker's metadata into a verified user, push the user's own
+// anonymous ids out of the list of 20, and set verified: false.
+describe('monitor mode cannot rewrite a verified user', () => {
+	it('does not let 21 unsigned calls change the metadata, anonymous ids or verified state of a verified user', async () => {
+		const alice = randomUUID();
+		const first = await api.post('/v1/identify', identifyBody({userId: 'alice', anonymousId: alice, metadata: {email: 'alice@example.com', plan: 'pro'}, hash: signIdentity('alice', SECRET).hash}));
+		expect(first.body.verified).toBe(true);
+		const before = recordOf('alice')!;
+
+		const answers = [];
+		for (let call = 0; call < 21; call++) {
+			answers.push(await api.post('/v1/identify', identifyBody({userId: 'alice', anonymousId: `attacker-${call}`, metadata: {email: 'evil@example.com', plan: 'free'}})));
+		}
+
+		expect(answers.every((answer) => answer.status === 200 && answer.body.verified === false)).toBe(true);
+		expect(answers[0].body.ignored).toEqual(['email', 'plan']);
+		const after = recordOf('alice')!;
+		expect(after).toMatchObject({metadata: {email: 'alice@example.com', plan: 'pro'}, anonymousIds: [alice], verified: true, verification: 'ok'});
+		expect(after.applied).toBe(before.applied);
+		expect(after.unverifiedCalls).toBe(21);
+	});
+
+	it('still applies the next verified call', async () => {
+		const answer = await api.post('/v1/identify', identifyBody({userId: 'alice', metadata: {plan: 'team'}, hash: signIdentity('alice', SECRET).hash}));
+		expect(answer.body.ignored).toBeUndefined();
+		expect(recordOf('alice')!.metadata).toEqual({email: 'alice@example.com', plan: 'team'});
+	});
+});
