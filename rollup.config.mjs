@@ -68,10 +68,12 @@ export default [
 		output: {file: 'dist/signet.d.ts', format: 'es'},
 		plugins: [dts({tsconfig: './tsconfig.build.json'})],
 	},
-	// signet-js/server: ESM and CJS for Node ≥ 18.
+	// signet-js/server: ESM and CJS for Node ≥ 20.19. jose stays a
+	// dependency; it is ESM-only, which the CJS file loads through
+	// require(esm), unflagged since Node 20.19.
 	{
 		input: 'src/server/index.ts',
-		external: [/^node:/],
+		external: [/^node:/, 'jose'],
 		output: [
 			{file: 'dist/server.mjs', format: 'es', sourcemap: true},
 			{file: 'dist/server.cjs', format: 'cjs', sourcemap: true, exports: 'named'},
@@ -106,7 +108,7 @@ export default [
 	},
 	{
 		input: 'src/server/index.ts',
-		external: [/^node:/],
+		external: [/^node:/, 'jose'],
 		output: [
 			{file: 'dist/server.d.ts', format: 'es'},
 			{file: 'dist/server.d.cts', format: 'es'},

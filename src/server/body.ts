@@ -138,10 +138,19 @@ function idProblem(id: unknown): string | undefined {
 	return CONTROL_CHARACTER.test(id) ? 'must not contain control characters' : undefined;
 }
 
+/**
+ * Why a parsed JSON value cannot be metadata (or a token's signed
+ * attributes), or `undefined` when it can: a plain object, not too deep,
+ * no forbidden key at any depth, at most {@link MAX_METADATA_BYTES} as JSON.
+ *
+ * @example
+ * metadataProblemOf({plan: 'pro'}) // undefined
+ * metadataProblemOf([]) // 'must be a JSON object (not an array or null)'
+ */
 // The value came from JSON.parse, so it holds only plain objects, arrays
 // and primitives; JSON.parse makes "__proto__" an own key, which is why
 // keys are read with Object.keys and not with `in`.
-function metadataProblemOf(metadata: unknown): string | undefined {
+export function metadataProblemOf(metadata: unknown): string | undefined {
 	if (!isPlainObject(metadata)) {
 		return 'must be a JSON object (not an array or null)';
 	}

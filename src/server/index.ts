@@ -13,6 +13,9 @@ export {
 } from './verify';
 export type {VerificationCode, VerificationOutcome} from '../shared/verification';
 export {diagnose, HINT_MESSAGES, MAX_OTHER_CLIENT_KEYS, type Hint, type DiagnosisInput, type DiagnosisKeys} from './hints';
+export {signIdentityToken, type SignTokenOptions, type TokenUser} from './sign-token';
+export {verifyIdentityToken, MAX_TOKEN_LENGTH, type TokenFailure, type VerifyTokenOptions, type VerifyTokenResult} from './verify-token';
+export type {PublicJwk, TokenKeys} from './token-keys';
 export {createIdentityHandler, type CallerInfo, type IdentityHandler} from './handler';
 export {
 	DEFAULT_RATE_LIMIT,

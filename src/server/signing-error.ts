@@ -1,8 +1,17 @@
-/** Which argument of `signIdentity` was refused. */
-export type SigningErrorCode = 'invalid_user_id' | 'invalid_secret' | 'invalid_expiration' | 'invalid_encoding' | 'invalid_options';
+/** Which argument of `signIdentity` or `signIdentityToken` was refused. */
+export type SigningErrorCode =
+	| 'invalid_user_id'
+	| 'invalid_secret'
+	| 'invalid_expiration'
+	| 'invalid_encoding'
+	| 'invalid_options'
+	| 'invalid_attributes'
+	| 'invalid_key_id'
+	| 'invalid_audience'
+	| 'token_too_large';
 
 /**
- * `signIdentity` was called with something it cannot sign. It is a
+ * `signIdentity` or `signIdentityToken` was called with something it cannot sign. It is a
  * `TypeError` (a programming error in the caller, not a runtime condition)
  * with a stable `code` for code and a `message` for people.
  *

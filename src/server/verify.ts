@@ -2,9 +2,9 @@ import {timingSafeEqual} from 'node:crypto';
 import {decodeHash} from '../shared/hash';
 import {expirationString, identityMessage, userIdProblem} from '../shared/message';
 import type {VerificationCode} from '../shared/verification';
+import {clockOptions} from './clock-options';
 import {hmacSha256} from './hmac';
 import {secretList} from './secrets';
-
 
 /** What the page sent: the user id, and the hash and expiration when given. */
 export type VerifyInput = {
@@ -28,16 +28,10 @@ export type VerifyOptions = {
 	clockSkewSeconds?: number;
 };
 
+export {DEFAULT_CLOCK_SKEW_SECONDS} from './clock-options';
+
 /** The answer of {@link verifyIdentity}: which key matched, or why none did. */
 export type VerifyResult = {ok: true; keyIndex: number} | {ok: false; code: VerificationCode};
-
-/**
- * The clock skew SPEC §3 allows on expirations when none is given, in seconds.
- *
- * @example
- * verifyIdentity(input, secrets, {clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS * 2});
- */
-export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
 /**
  * Checks a signed identity against every active key of a client (newest
@@ -57,14 +51,7 @@ export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
  */
 export function verifyIdentity(input: VerifyInput, secrets: string | string[], options: VerifyOptions = {}): VerifyResult {
 	const keys = secretList(secrets);
-	const {now = new Date(), clockSkewSeconds = DEFAULT_CLOCK_SKEW_SECONDS} = options ?? {};
-	if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
-		throw new TypeError('options.now must be a valid Date');
-	}
-
-	if (typeof clockSkewSeconds !== 'number' || !Number.isFinite(clockSkewSeconds) || clockSkewSeconds < 0) {
-		throw new TypeError('options.clockSkewSeconds must be a finite number of seconds, 0 or more');
-	}
+	const {now, clockSkewSeconds} = clockOptions(options);
 
 	const fields = readFields(input);
 	if (fields === undefined) {

@@ -21,6 +21,12 @@ describe.each([
 		expect(server.verifyIdentity({...signed, userId: '43'}, ['sk_new'])).toEqual({ok: false, code: 'hash_invalid'});
 	});
 
+	it('signs and verifies an identity token (the CJS file loads ESM-only jose through require)', async () => {
+		const token = await server.signIdentityToken({userId: 42, attributes: {plan: 'pro'}}, 'sk_new');
+		expect(await server.verifyIdentityToken(token, {secrets: ['sk_old', 'sk_new']})).toEqual({ok: true, userId: '42', attributes: {plan: 'pro'}, keyIndex: 1});
+		expect(await server.verifyIdentityToken(`${token}x`, {secrets: ['sk_new']})).toEqual({ok: false, code: 'token_invalid'});
+	});
+
 	it('gives the hashes stated in docs/server.md', () => {
 		expect(server.signIdentity('42', 'sk_demo_7Qm2xV9pLr4TnB8w').hash).toBe('c744ccddd2943ea18515022cdc6fdd257d9a87654eb97ac89aa99506660b4d11');
 		expect(server.signIdentity(42, 'sk_demo_7Qm2xV9pLr4TnB8w', {encoding: 'base64'}).hash).toBe('x0TM3dKUPqGFFQIs3G/dJX2ah2VOuXrImqmVBmYLTRE=');
