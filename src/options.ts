@@ -57,12 +57,16 @@ export function normaliseOptions(options: unknown): Settings {
 		refuse('clientToken is required');
 	}
 
-	// A base URL: paths are appended to it, so no query or fragment.
-	if (typeof apiHost !== 'string' || !/^https?:\/\/[^/?#\s]+[^?#\s]*$/i.test(apiHost)) {
+	// A base URL: paths are appended to it, so no query or fragment; its
+	// trailing slashes are dropped. Linear in the input's length: the host
+	// ends at the first '/', and a path ends on a character that is not one,
+	// so no two quantifiers can share characters and backtrack against each other.
+	const base = typeof apiHost === 'string' && /^(https?:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?)\/*$/i.exec(apiHost)?.[1];
+	if (!base) {
 		refuse('apiHost must be an http(s) URL');
 	}
 
-	const settings = {clientToken, apiHost: apiHost.replace(/\/+$/, '')} as Record<string, unknown>;
+	const settings = {clientToken, apiHost: base} as Record<string, unknown>;
 	for (const [name, fallback, type, min = 0, max = 0] of OPTIONAL) {
 		const value = raw[name] ?? fallback;
 		// A number must be a whole one within its range; an object must not be null.

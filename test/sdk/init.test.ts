@@ -1,6 +1,10 @@
 // @vitest-environment jsdom
 // init() and createClient(): option checks, identify at init, calls before
 // init, and isolated instances.
+import {readFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {createContext, runInContext} from 'node:vm';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {clientOf, ENFORCE, freshPage, MONITOR, sign, startApi} from './helpers';
 
@@ -99,6 +103,44 @@ describe('invalid options', () => {
 		await sdk.identifyUser('t1', {}, sign('t1'));
 
 		expect(faults.requests[0]!.path).toBe('/v1/identify');
+	});
+});
+
+// A long apiHost must cost time in proportion to its length: a check that
+// backtracks is quadratic, and one call with a 1 MB string would freeze the
+// page for half an hour. The built file runs in a VM context whose timeout
+// can interrupt a running regular expression; 10 s is a bound on what must
+// take milliseconds (a quadratic check takes 1.6 s at 30k characters), not a
+// measurement.
+describe('an apiHost of 1 MB', () => {
+	const MB = 1024 * 1024;
+	const umd = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../dist/signet.umd.js'), 'utf8');
+
+	async function initInBuiltFile(apiHost: string): Promise<unknown> {
+		// crypto: for the anonymous id an accepted init() makes.
+		const context = createContext({crypto});
+		runInContext(umd, context);
+		// A fetch of its own, so that init() needs no window (nothing is sent).
+		context.options = {clientToken: 'ct_1', apiHost, fetch: () => new Promise(() => {})};
+		const settled = runInContext('Signet.init(options).then(() => "accepted", (error) => error.code ?? String(error))', context, {timeout: 10_000});
+		return settled;
+	}
+
+	it.each([
+		['a host that ends in a space', `http://${'a'.repeat(MB)} `],
+		['slashes that end in a space', `http://h${'/'.repeat(MB)} `],
+		['a path and slashes that end in a query', `http://h/a${'/'.repeat(MB)}x?`],
+		['path segments that end in a space', `http://h${'/a'.repeat(MB / 2)} `],
+	])('refuses %s at once', async (_name, apiHost) => {
+		await expect(initInBuiltFile(apiHost)).resolves.toBe('invalid_options');
+	});
+
+	it.each([
+		['a long path', `http://h/${'a'.repeat(MB)}`],
+		['a path followed by 1 MB of trailing slashes', `http://h/a${'/'.repeat(MB)}`],
+		['a path with 1 MB of slashes inside', `http://h/a${'/'.repeat(MB)}x`],
+	])('accepts %s at once', async (_name, apiHost) => {
+		await expect(initInBuiltFile(apiHost)).resolves.toBe('accepted');
 	});
 });
 
