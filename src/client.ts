@@ -8,6 +8,7 @@ import { NotInitializedError } from './errors/not-initialized-error';
 import { SignetError } from './errors/signet-error';
 import { Emitter } from './emitter';
 import { normaliseOptions, type Settings } from './options';
+import { own } from './own';
 import { serialQueue } from './queue';
 import { renewalDelay } from './renewal';
 import { safeStorage, type SafeStorage } from './storage';
@@ -85,8 +86,8 @@ export function createClient(options?: InitOptions): Client {
 		if (!settings) {
 			settings = checked;
 			transport = createTransport(checked);
-			local = safeStorage(checked.storage.local, 'localStorage');
-			sessions = safeStorage(checked.storage.session, 'sessionStorage');
+			local = safeStorage(own(checked.storage, 'local'), 'localStorage');
+			sessions = safeStorage(own(checked.storage, 'session'), 'sessionStorage');
 			anonymousId = local.get(key('anonymousId')) ?? '';
 			// What the API would refuse (page code may write storage) would fail every call.
 			if (!/^[\w-]{1,128}$/.test(anonymousId)) {
@@ -178,7 +179,7 @@ export function createClient(options?: InitOptions): Client {
 			throw new SignetError('refresh_failed', 'refreshIdentity failed', {cause: error});
 		}
 
-		const renewed = {...old, hash: checkHash(fresh?.hash), expiration: checkExpiration(fresh?.expiration)};
+		const renewed = {...old, hash: checkHash(own(fresh, 'hash')), expiration: checkExpiration(own(fresh, 'expiration'))};
 		if (hasExpired(renewed)) {
 			throw new IdentityVerificationError('hash_expired', 'refreshIdentity gave an expired hash');
 		}

@@ -1,5 +1,6 @@
 // InitOptions are normalised once, here, with their defaults beside them.
 import { InvalidArgumentError } from './errors/invalid-argument-error';
+import { own } from './own';
 import { checkIdentify, type IdentifyCall } from './validate';
 import type { InitOptions, StorageLike } from './types/options';
 
@@ -52,7 +53,10 @@ export function normaliseOptions(options: unknown): Settings {
 		}
 	}
 
-	const {clientToken, apiHost, user} = raw;
+	// Own properties only, here and below: see own.ts.
+	const clientToken = own(raw, 'clientToken');
+	const apiHost = own(raw, 'apiHost');
+	const user = own(raw, 'user');
 	if (typeof clientToken !== 'string' || clientToken.trim() === '') {
 		refuse('clientToken is required');
 	}
@@ -68,7 +72,7 @@ export function normaliseOptions(options: unknown): Settings {
 
 	const settings = {clientToken, apiHost: base} as Record<string, unknown>;
 	for (const [name, fallback, type, min = 0, max = 0] of OPTIONAL) {
-		const value = raw[name] ?? fallback;
+		const value = own(raw, name) ?? fallback;
 		// A number must be a whole one within its range; an object must not be null.
 		if (value !== undefined && (typeof value !== type || value === null || (type === 'number' && !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)))) {
 			refuse(type === 'number' ? `${name} must be an integer from ${min} to ${max}` : `${name} must be a ${type}`);
@@ -77,13 +81,12 @@ export function normaliseOptions(options: unknown): Settings {
 		settings[name] = value;
 	}
 
-	if (user !== undefined) {
-		if (typeof user !== 'object' || user === null) {
-			throw new InvalidArgumentError('invalid_user_id', 'user must be an object');
-		}
-
-		settings.user = checkIdentify(user.id, user.metadata, user);
+	if (user !== undefined && (typeof user !== 'object' || user === null)) {
+		throw new InvalidArgumentError('invalid_user_id', 'user must be an object');
 	}
+
+	// Set even when there is none: an absent settings.user would be looked up on Object.prototype.
+	settings.user = user && checkIdentify(own(user, 'id'), own(user, 'metadata'), user);
 
 	return settings as Settings;
 }

@@ -1,9 +1,10 @@
 // Every argument is checked here, before anything is queued or sent.
 import { InvalidArgumentError, type InvalidArgumentCode } from './errors/invalid-argument-error';
+import { own } from './own';
 import { isHashFormat } from './shared/hash';
 import { FORBIDDEN_KEYS, MAX_METADATA_BYTES } from './shared/limits';
 import { expirationString, userIdProblem } from './shared/message';
-import type { Metadata, IdentityProof } from './types/options';
+import type { Metadata } from './types/options';
 
 /** A checked identify call, ready for the wire. */
 export type IdentifyCall = {
@@ -117,11 +118,10 @@ export function checkIdentify(userId: unknown, metadata: unknown, verification: 
 		refuse('invalid_hash', 'verification must be an object');
 	}
 
-	const {hash, expiration} = (verification ?? {}) as IdentityProof;
 	return {
 		userId: checkUserId(userId),
 		metadata: checkMetadata(metadata ?? undefined),
-		hash: checkHash(hash),
-		expiration: checkExpiration(expiration),
+		hash: checkHash(own(verification, 'hash')),
+		expiration: checkExpiration(own(verification, 'expiration')),
 	};
 }

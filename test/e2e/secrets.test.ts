@@ -70,6 +70,50 @@ describeBrowser('secrets stay secret', () => {
 		}
 	});
 
+	it('uses nothing a polluted Object.prototype offers as an option, a user, a storage or a verification', async () => {
+		const {pages, api} = stack;
+		const signed = sign('pp-1');
+		const expired = sign('pp-2', {ttlSeconds: -60});
+		const mallory = sign('mallory');
+		// What a prototype pollution bug in some library of the page would leave, before Signet loads.
+		const pollute = `
+			window.__used = [];
+			const spy = (name) => () => { window.__used.push(name); };
+			const storage = (name) => ({getItem: spy(name), setItem: spy(name), removeItem: spy(name)});
+			Object.assign(Object.prototype, {
+				fetch: spy('fetch'), refreshIdentity: spy('refreshIdentity'),
+				apiHost: 'http://127.0.0.1:9', clientToken: 'ct_other', timeoutMs: 1, retries: 20, debug: true,
+				user: {id: 'mallory', hash: '${mallory.hash}'}, id: 'mallory', metadata: {plan: 'stolen'},
+				storage: {local: storage('storage.local'), session: storage('storage.session')},
+				local: storage('local'), session: storage('session'),
+				hash: '${mallory.hash}', expiration: '2099-01-01T00:00:00.000Z',
+			});`;
+		const html = `<!doctype html><head><script>${pollute}</script><script src="/dist/signet.umd.js"></script></head><body></body>`;
+		const watched = await browser.page(pages.page('/polluted.html', html));
+		const seen = await watched.page.evaluate(
+			async ({apiHost, signed, expired}) => {
+				const {Signet} = window as any;
+				// A call that used a polluted retries or fetch may never settle: 3 s each, so that the test says what was used.
+				const settle = (promise: Promise<unknown>) => Promise.race([(window as any).__settle(promise), new Promise((done) => setTimeout(done, 3000, {ok: false, code: 'no answer'}))]);
+				await settle(Signet.init({clientToken: 'ct_monitor', apiHost}));
+				const outcomes = [];
+				outcomes.push(await settle(Signet.identifyUser('pp-0')));
+				outcomes.push(await settle(Signet.identifyUser('pp-1', {seats: 1}, {hash: signed.hash})));
+				outcomes.push(await settle(Signet.identifyUser('pp-2', {}, {hash: expired.hash, expiration: expired.expiration})));
+				return {outcomes: outcomes.map(({ok, value, code}: any) => (ok ? value.verified : code)), used: (window as any).__used};
+			},
+			{apiHost: api.url, signed, expired},
+		);
+
+		// The unsigned call went unsigned, the expired hash was not renewed by a stranger.
+		expect(seen).toEqual({outcomes: [false, true, 'hash_expired'], used: []});
+		expect(api.calls.map(({body}) => [body.clientToken, body.userId, body.hash ?? null, body.metadata ?? null])).toEqual([
+			['ct_monitor', 'pp-0', null, null],
+			['ct_monitor', 'pp-1', signed.hash, {seats: 1}],
+		]);
+		expect(watched.console.filter(({type}) => type === 'debug')).toEqual([]);
+	});
+
 	describe('errors', () => {
 		let faults: FaultServer;
 		beforeAll(async () => {
