@@ -15,7 +15,7 @@ import { safeStorage, type SafeStorage } from './storage';
 import { createTransport, toSignetError, type Transport } from './transport';
 import { uuid } from './uuid';
 import { checkExpiration, checkHash, checkIdentify, checkMetadata, type IdentifyCall } from './validate';
-import { monitorWarning, rejectedWarning } from './warnings';
+import { verificationWarning } from './warnings';
 import type { Client, Widen } from './types/client';
 import type { IdentityResult, IdentityState } from './types/identity';
 import type { InitOptions, Metadata, IdentityProof } from './types/options';
@@ -169,7 +169,7 @@ export function createClient(options?: InitOptions): Client {
 	async function refreshed(old: IdentifyCall): Promise<IdentifyCall> {
 		const refresh = settings!.refreshIdentity;
 		if (!refresh) {
-			throw new IdentityVerificationError('hash_expired', 'hash expired, no refreshIdentity');
+			throw new IdentityVerificationError('hash_expired', 'hash expired; sign a new one or pass refreshIdentity');
 		}
 
 		let fresh: IdentityProof;
@@ -188,7 +188,7 @@ export function createClient(options?: InitOptions): Client {
 	}
 
 	function accept(identified: IdentifyCall, answer: unknown): IdentityResult {
-		const {verified, verification, variables: values, session} = (answer ?? {}) as Partial<IdentifyAnswer>;
+		const {verified, verification, variables: values, session, hint, message} = (answer ?? {}) as Partial<IdentifyAnswer>;
 		if (typeof verified !== 'boolean') {
 			throw new ApiError(200, 'invalid_response', 'unexpected answer');
 		}
@@ -200,7 +200,7 @@ export function createClient(options?: InitOptions): Client {
 		accepted = {key: callKey(identified), call: identified, result};
 		state = {status: verified ? 'verified' : 'unverified', userId, error: null};
 		if (!verified && verification !== 'ok') {
-			console.warn(monitorWarning(verification!));
+			console.warn(verificationWarning(false, verification!, hint, message));
 		}
 
 		if (session) {
@@ -222,7 +222,7 @@ export function createClient(options?: InitOptions): Client {
 			// The fallback: carry on as the anonymous visitor, with nothing of the refused user.
 			forgetUser();
 			state = {status: 'rejected', userId: null, error: failure};
-			console.warn(rejectedWarning(failure.code));
+			console.warn(verificationWarning(true, failure.code, failure.hint, failure.message));
 			events.emit('rejected', failure);
 		} else {
 			// Unknown, not refused: what was there before stays.

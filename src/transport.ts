@@ -66,9 +66,9 @@ export async function toSignetError(failure: unknown, apiHost: string): Promise<
 
 	if (failure instanceof Response) {
 		const {status} = failure;
-		const {code, message} = ((await failure.json().catch(() => 0)) as {error?: {code?: string; message?: string}})?.error ?? {};
+		const {code, message, hint} = ((await failure.json().catch(() => 0)) as {error?: {code?: string; message?: string; hint?: string}})?.error ?? {};
 		if (status === 403 && VERIFICATION_CODES.includes(code!)) {
-			return new IdentityVerificationError(code as VerificationCode, message ?? code!);
+			return Object.assign(new IdentityVerificationError(code as VerificationCode, message ?? code!), {hint});
 		}
 
 		return new ApiError(status, String(code ?? `http_${status}`), String(message ?? `HTTP ${status}`));

@@ -93,8 +93,13 @@ export function checkHash(hash: unknown): string | undefined {
 		return undefined;
 	}
 
-	// The message never quotes the value: it is a credential.
-	return isHashFormat(hash) ? hash.trim() : refuse('invalid_hash', 'hash must be hex or base64 HMAC-SHA256');
+	// The message never quotes the value: it is a credential. It does name
+	// two known shapes of a wrong hash: GitHub-style `sha256=` before the
+	// hex, and base64 of the hex text (88 characters) instead of the digest's.
+	const text = typeof hash == 'string' ? hash.trim() : '';
+	return isHashFormat(text)
+		? text
+		: refuse('invalid_hash', /^sha256=/i.test(text) ? 'drop the sha256= before the hash' : /^[\w+/]{86}==$/.test(text) ? 'hash is base64 of the hex: send the hex' : 'hash must be hex or base64 HMAC-SHA256');
 }
 
 /**

@@ -1,28 +1,18 @@
-// What a verification code most likely means, in words a developer can act on.
+// The console's words for a verification failure. The API says the likely
+// cause in words (a 403's `message`, a monitor-mode answer's `message`,
+// naming the mistake when it recognised one as `hint`), so the SDK ships no
+// table of sentences: it prints the code, the hint, and what was said.
 import type { VerificationCode } from './shared/verification';
 
-const CAUSES: Record<VerificationCode, string> = {
-	hash_missing: 'no hash sent; sign the user id on your server',
-	hash_invalid: 'hash signed with another key, user id or expiration',
-	hash_expired: 'hash expired; sign a new one or pass refreshIdentity',
-};
-
 /**
- * The likely cause of a verification code, as a sentence fragment.
+ * The one warning for a verification failure: refused (403, or expired
+ * before sending; `rejected` true) or, in monitor mode, accepted now but
+ * refused once enforcement is on.
  *
  * @example
- * likelyCause('hash_expired') // 'hash expired; sign a new one or pass refreshIdentity'
+ * verificationWarning(true, 'hash_invalid', 'user_id_case', 'the hash was signed for the user id in another letter case: …')
+ * // 'Signet: identity rejected, now anonymous (hash_invalid, user_id_case: the hash was signed …)'
  */
-export function likelyCause(code: VerificationCode): string {
-	return CAUSES[code];
-}
-
-/** The one warning for a refused identity (403, or expired before sending). */
-export function rejectedWarning(code: VerificationCode): string {
-	return `Signet: identity rejected, now anonymous (${code}: ${likelyCause(code)})`;
-}
-
-/** The one warning for monitor mode: accepted now, refused once enforcement is on. */
-export function monitorWarning(code: VerificationCode): string {
-	return `Signet: identity would be rejected once enforcement is on (${code}: ${likelyCause(code)})`;
+export function verificationWarning(rejected: boolean, code: VerificationCode, hint?: string, words?: string): string {
+	return `Signet: identity ${rejected ? 'rejected, now anonymous' : 'would be rejected once enforcement is on'} (${code}${hint ? `, ${hint}` : ''}: ${words})`;
 }

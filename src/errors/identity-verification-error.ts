@@ -13,4 +13,10 @@ export class IdentityVerificationError extends SignetError {
 	override name = 'IdentityVerificationError' as const;
 	/** Why the identity was refused. */
 	declare readonly code: VerificationCode;
+	/**
+	 * The signing mistake the API recognised, such as `user_id_whitespace`
+	 * or `key_encoding` (SPEC §3 "Hints"); `message` then says it in words.
+	 * `undefined` when the API could not name one.
+	 */
+	declare readonly hint?: string;
 }

@@ -22,8 +22,8 @@ export type DiagnosisInput = {userId: unknown; hash: unknown; expiration?: unkno
 export type DiagnosisKeys = {secrets: readonly string[]; retiredSecrets?: readonly string[]};
 
 /**
- * Each hint in words, for the 403 `error.message`, the monitor-mode
- * `hintMessage` and the log: the API carries the sentences so the browser
+ * Each hint in words, for the 403 `error.message` and the monitor-mode
+ * `message`: the API carries the sentences so the browser
  * SDK does not have to ship them.
  *
  * @example

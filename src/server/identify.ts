@@ -17,9 +17,10 @@ export type IdentityAnswer = {
 	verification: VerificationOutcome;
 	variables: Variables;
 	session: SessionAnswer | null;
-	/** Monitor mode, a failed hash: the signing mistake that explains it (SPEC §3 "Hints"), and that in words. */
+	/** Monitor mode, a failed hash: the signing mistake that explains it (SPEC §3 "Hints"). */
 	hint?: Hint;
-	hintMessage?: string;
+	/** Monitor mode, not `ok`: the likely cause in words (the hint's, else the code's), for the SDK's console warning. */
+	message?: string;
 	/** Metadata keys that were not applied: signed ones, or all of an unsigned call on a verified user. */
 	ignored?: string[];
 };
@@ -41,10 +42,11 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	const hint = result.ok ? undefined : hintFor(result.code, {userId, hash, expiration}, client, settings.clients);
 	const verification = result.ok ? 'ok' : result.code;
 	await settings.store.recordOutcome(hint === undefined ? {clientToken, userId, code: verification, at: now} : {clientToken, userId, code: verification, hint, at: now});
+	const message = result.ok ? undefined : hint === undefined ? VERIFICATION_MESSAGES[result.code] : HINT_MESSAGES[hint];
 	if (!result.ok && client.enforce) {
 		// A refused identity changes nothing: it is either an attack or a
 		// signing mistake, and neither should touch the real user's record.
-		return errorReply(403, result.code, hint === undefined ? VERIFICATION_MESSAGES[result.code] : HINT_MESSAGES[hint], {hint});
+		return errorReply(403, result.code, message!, {hint});
 	}
 
 	if (!result.ok) {
@@ -66,7 +68,7 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	const validUntil = expiration === undefined ? undefined : Date.parse(expiration) + DEFAULT_CLOCK_SKEW_SECONDS * 1000;
 	const keyId = result.ok ? client.keyIds[result.keyIndex] : '';
 	const session = result.ok ? await openSession(settings, {clientToken, userId, anonymousId, keyId, now, validUntil}) : null;
-	const explained = hint === undefined ? {} : {hint, hintMessage: HINT_MESSAGES[hint]};
+	const explained = {...(hint && {hint}), ...(message && {message})};
 	const ignored = applied.ignored.length === 0 ? {} : {ignored: applied.ignored};
 	const body: IdentityAnswer = {userId, anonymousId, verified: result.ok, verification, variables, session, ...explained, ...ignored};
 	return {status: 200, body};

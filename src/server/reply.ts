@@ -20,14 +20,15 @@ export type ErrorCode =
 	| 'store_unavailable';
 
 /**
- * What a verification failure most likely means, for the 403 answer (and
- * the SDK's console warning, which repeats it).
+ * What a verification failure most likely means, for the 403 answer and
+ * the monitor-mode 200 (the SDK's console warning repeats it). Worded for
+ * both modes.
  *
  * @example
  * errorReply(403, 'hash_invalid', VERIFICATION_MESSAGES.hash_invalid)
  */
 export const VERIFICATION_MESSAGES: Record<VerificationCode, string> = {
-	hash_missing: 'no hash was sent: this client enforces identity verification, so sign the user id on your server and pass the hash to identifyUser',
+	hash_missing: 'no hash was sent: sign the user id on your server and pass the hash to identifyUser',
 	hash_invalid: 'the hash does not match this user id: signed with another key, another user id, or altered',
 	hash_expired: 'the hash has expired: sign the user id again with a later expiration',
 };

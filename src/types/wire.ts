@@ -27,4 +27,8 @@ export type IdentifyAnswer = {
 	verification: VerificationOutcome;
 	variables: Record<string, unknown>;
 	session: {token: string; expiresAt: string} | null;
+	/** Monitor mode, not `ok`: the signing mistake the API recognised, if any. */
+	hint?: string;
+	/** Monitor mode, not `ok`: the likely cause in words. */
+	message?: string;
 };

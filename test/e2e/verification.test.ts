@@ -1,10 +1,11 @@
 // What a page sees for each answer of the API: verified, unverified
 // (monitor mode) and each refusal (403), with the fallback that keeps the
 // page working as the anonymous visitor.
+import {createHmac} from 'node:crypto';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {type Api, startApi} from './support/api';
 import {describeBrowser, type Settled, useBrowser, type Watched} from './support/browser';
-import {WRONG_SECRET, sign} from './support/secrets';
+import {remember, SECRET, WRONG_SECRET, sign} from './support/secrets';
 import {umdPage, useStack} from './support/stack';
 
 type Outcome = {result: Settled; identity: any; events: string[][]; plan: unknown; session: string | null; anonymousBefore: string; anonymousAfter: string};
@@ -139,6 +140,23 @@ describeBrowser('verification outcomes', () => {
 		// The page carries on: the next good identify verifies again.
 		const again = await identify(watched, '54', {hash: sign('54').hash});
 		expect(again.identity).toMatchObject({status: 'verified', userId: '54'});
+	});
+
+	it.each([
+		['ct_enforce', 'rejected, now anonymous'],
+		['ct_monitor', 'would be rejected once enforcement is on'],
+	])('names the mistake the API recognised in the one warning (%s): the hint and the cause in words', async (clientToken, lead) => {
+		const watched = await ready(clientToken, stack.api.url);
+		// The backend signed the id with the newline it read it with.
+		const hash = createHmac('sha256', SECRET).update('56\n').digest('hex');
+		remember(hash);
+		const outcome = await identify(watched, '56', {hash});
+		expect(outcome.identity.status).toBe(clientToken === 'ct_enforce' ? 'rejected' : 'unverified');
+		const warnings = watched.warnings();
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toContain(lead);
+		expect(warnings[0]).toContain('hash_invalid, user_id_whitespace: the hash was signed for the user id with surrounding whitespace');
+		await expectClean(watched);
 	});
 
 	it('refuses a hash that already expired on the page without sending it', async () => {

@@ -181,6 +181,17 @@ describe('hash', () => {
 		await expectRefused(client.identifyUser('h1', {}, {hash: hash as string}), 'invalid_hash');
 	});
 
+	it.each([
+		['the hex digest with a sha256= prefix', `sha256=${HEX}`, /sha256=/],
+		['base64 of the hex text (88 characters)', Buffer.from(HEX).toString('base64'), /base64 of the hex/],
+	])('names a known wrong shape of hash, %s, in the invalid_hash message, without quoting it', async (_name, hash, words) => {
+		const error = await client.identifyUser('h1', {}, {hash}).catch((caught: Error) => caught);
+
+		expect(error).toMatchObject({name: 'InvalidArgumentError', code: 'invalid_hash', message: expect.stringMatching(words)});
+		expect((error as Error).message).not.toContain(HEX.slice(0, 16));
+		expect(faults.requests).toHaveLength(0);
+	});
+
 	it('refuses a verification that is not an object with invalid_hash and sends nothing', async () => {
 		await expectRefused(client.identifyUser('h1', {}, HEX as never), 'invalid_hash');
 	});

@@ -85,6 +85,16 @@ describe('enforcement on', () => {
 		expect(String(warn.mock.calls[0]![0])).toMatch(/hash_missing.*sign/i);
 	});
 
+	it('names the mistake the API recognised: hint on the error, hint and the API\'s words in the warning', async () => {
+		const client = clientOf(api);
+		// The backend signed "h7"; the page sends " h7".
+		const error = await client.identifyUser(' h7', {}, sign('h7')).catch((caught: unknown) => caught);
+
+		expect(error).toMatchObject({name: 'IdentityVerificationError', code: 'hash_invalid', hint: 'user_id_whitespace'});
+		expect(warn).toHaveBeenCalledTimes(1);
+		expect(String(warn.mock.calls[0]![0])).toMatch(/hash_invalid, user_id_whitespace: .*surrounding whitespace.*sign exactly the id the page sends/);
+	});
+
 	it('carries on: a later valid identify is verified again', async () => {
 		const client = clientOf(api);
 		await client.identifyUser('f3', {}, {hash: WRONG_HASH}).catch(() => {});
@@ -159,5 +169,14 @@ describe('monitor mode (enforcement off)', () => {
 
 		await expect(client.identifyUser('m2', {}, sign('m2'))).resolves.toMatchObject({verified: true});
 		expect(warn).not.toHaveBeenCalled();
+	});
+
+	it('names the mistake the API recognised, in words, in the monitor warning', async () => {
+		const client = clientOf(api, {clientToken: MONITOR});
+		// The backend lower-cased the id it signed.
+		await expect(client.identifyUser('Ada@Example.com', {}, sign('ada@example.com'))).resolves.toMatchObject({verified: false});
+
+		expect(warn).toHaveBeenCalledTimes(1);
+		expect(String(warn.mock.calls[0]![0])).toMatch(/enforcement.*hash_invalid, user_id_case: .*another letter case/);
 	});
 });

@@ -115,7 +115,7 @@ describe('the API puts the hint where the code goes', async () => {
 	it.each(MISTAKES)('monitor-mode 200 with hint beside verification, for %s: %s', async (hint, _, mistake) => {
 		const answer = await api.post('/v1/identify', identifyBody(onTheWire(mistake)));
 		expect(answer.status).toBe(200);
-		expect(answer.body).toMatchObject({verified: false, verification: 'hash_invalid', hint, hintMessage: HINT_MESSAGES[hint]});
+		expect(answer.body).toMatchObject({verified: false, verification: 'hash_invalid', hint, message: HINT_MESSAGES[hint]});
 		expect(api.logs.at(-1)).toContain(`hint=${hint} `);
 	});
 
