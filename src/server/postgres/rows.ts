@@ -1,5 +1,4 @@
 import type {SessionRecord, UserRecord} from '../store';
-import type {Verification} from '../verify';
 
 /**
  * A `signet_users` row as the store's record. `pg` gives timestamptz as a
@@ -16,7 +15,7 @@ export function toUser(row: Record<string, any>): UserRecord {
 		signedKeys: row.signed_keys,
 		anonymousIds: row.anonymous_ids,
 		verified: row.verified,
-		verification: row.verification as Verification,
+		verification: row.verification as UserRecord['verification'],
 		verifiedAt: row.verified_at === null ? null : iso(row.verified_at),
 		unverifiedCalls: row.unverified_calls,
 		createdAt: iso(row.created_at),
