@@ -13,6 +13,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {identifyBodies, PAGE_ORIGIN, USERS} from './api-users.mjs';
+import {startBenchDatabase} from './postgres.mjs';
 import {median, round} from './stats.mjs';
 
 const CONNECTIONS = 32;
@@ -23,8 +24,8 @@ const HEADERS = {'Content-Type': 'text/plain;charset=UTF-8', Origin: PAGE_ORIGIN
  * Starts `node bench/api-target.mjs <kind>` and answers {url, stop()}.
  * `execArgv` is for --cpu-prof and the like.
  */
-export async function startTarget(kind, execArgv = []) {
-	const child = fork(new URL('api-target.mjs', import.meta.url), [kind], {execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+export async function startTarget(kind, execArgv = [], env = process.env) {
+	const child = fork(new URL('api-target.mjs', import.meta.url), [kind], {execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
 	const port = await new Promise((resolve, reject) => {
 		child.once('message', (message) => resolve(message.port));
 		child.once('exit', (code) => reject(new Error(`bench: the ${kind} target exited (${code}) before listening`)));
@@ -127,8 +128,15 @@ async function runAutocannon(url, seconds, bodies, prefix) {
  * within every round, after a warm-up of each. Answers the per-round
  * figures, the medians, and each target's ratio to the floor.
  */
-export async function measureApiLoad({targets = ['reference', 'bare'], rounds = 2, seconds = 10, warmUpSeconds = 3, log = console.log, execArgv = []} = {}) {
+export async function measureApiLoad({targets: wanted = ['reference', 'postgres', 'bare'], rounds = 2, seconds = 10, warmUpSeconds = 3, log = console.log, execArgv = []} = {}) {
 	const tool = generator();
+	// PostgresStore needs a database: a throwaway one, or a line saying why not.
+	const database = wanted.includes('postgres') ? await startBenchDatabase() : undefined;
+	if (database?.skipped !== undefined) {
+		log(`  PostgresStore not measured: ${database.skipped}`);
+	}
+
+	const targets = wanted.filter((kind) => kind !== 'postgres' || database?.url !== undefined);
 	const bodies = identifyBodies();
 	const dir = mkdtempSync(join(tmpdir(), 'signet-bench-'));
 	const script = join(dir, 'identify.lua');
@@ -138,7 +146,7 @@ export async function measureApiLoad({targets = ['reference', 'bare'], rounds = 
 	const runId = Date.now().toString(36);
 	try {
 		for (const kind of targets) {
-			started.push(await startTarget(kind, execArgv));
+			started.push(await startTarget(kind, execArgv, kind === 'postgres' ? {...process.env, DATABASE_URL: database.url} : process.env));
 		}
 
 		for (const target of started) {
@@ -178,9 +186,12 @@ export async function measureApiLoad({targets = ['reference', 'bare'], rounds = 
 			results[kind].ratio = round(median(perRound[kind].map((f, i) => f.requestsPerSecond / perRound[floor][i].requestsPerSecond)));
 		}
 
-		return {generator: tool, connections: CONNECTIONS, users: USERS, rounds, secondsPerRound: seconds, floor, targets: results};
+		// In the order asked for, with the reason in place of a target that could not run.
+		const ordered = Object.fromEntries(wanted.map((kind) => [kind, results[kind] ?? {skipped: database?.skipped}]));
+		return {generator: tool, connections: CONNECTIONS, users: USERS, rounds, secondsPerRound: seconds, floor, targets: ordered};
 	} finally {
 		await Promise.all(started.map((target) => target.stop()));
+		await database?.close?.();
 		rmSync(dir, {recursive: true, force: true});
 	}
 }

@@ -1,6 +1,7 @@
 // One target of the API load benchmark, run as its own process so that the
 // load generator never shares its event loop:
 //   node bench/api-target.mjs reference   the reference API from dist/server.mjs, MemoryStore
+//   DATABASE_URL=… node bench/api-target.mjs postgres   the same API on a PostgresStore
 //   node bench/api-target.mjs bare        node:http, the same JSON body, HMAC-SHA256 + timingSafeEqual, nothing else
 // It listens on a free loopback port and sends {port} to its parent (IPC);
 // 'cpu' asks for the CPU time it has used so far (process.cpuUsage, µs), and
@@ -11,17 +12,26 @@ import {CLIENT_TOKEN, PAGE_ORIGIN, SECRET} from './api-users.mjs';
 
 const kind = process.argv[2];
 
-/** The reference API as a customer would run it: enforcement on, logging off, the default store. */
-async function reference() {
+/** The reference API as a customer would run it: enforcement on, logging off, the default store or `store`. */
+async function reference(store) {
 	const {createIdentityHandler, startServer} = await import('../dist/server.mjs');
 	const handler = createIdentityHandler({
 		clients: {[CLIENT_TOKEN]: {secrets: [SECRET], enforce: true, allowedOrigins: [PAGE_ORIGIN]}},
+		...(store === undefined ? {} : {store}),
 		// Every limit is counted on every call, as with the defaults, but high
 		// enough that 1,000 visitors from one address at full speed stay under
 		// it: the bench measures answers, not 429s.
 		rateLimit: {max: 1e9, perUser: 1e9, perIp: 1e9, windowMs: 60_000},
 	});
 	return startServer(handler);
+}
+
+/** The reference API on PostgreSQL (DATABASE_URL), the store migrated first as on every start. */
+async function postgres() {
+	const {PostgresStore} = await import('../dist/server-postgres.mjs');
+	const store = new PostgresStore({connectionString: process.env.DATABASE_URL});
+	await store.migrate();
+	return reference(store);
 }
 
 /** The floor: what any endpoint checking the same signature must do at least. */
@@ -51,7 +61,7 @@ async function bare() {
 	return {port: server.address().port};
 }
 
-const targets = {reference, bare};
+const targets = {reference: () => reference(), postgres, bare};
 if (!(kind in targets)) {
 	console.error(`bench/api-target.mjs: unknown target ${JSON.stringify(kind)}; one of ${Object.keys(targets).join(', ')}`);
 	process.exit(2);

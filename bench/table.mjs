@@ -71,7 +71,7 @@ export function apiTable(api) {
 	return table(
 		`API throughput: ${api.generator}, ${api.connections} connections, ${bytes(api.users)} users, fresh messageId per call, ${api.rounds} rounds of ${api.secondsPerRound} s alternating (medians)`,
 		['target', 'req/s', '× bare', 'p50', 'p99', 'CPU/request', 'non-2xx', 'req/s per round'],
-		Object.entries(api.targets).map(([kind, t]) => [
+		Object.entries(api.targets).map(([kind, t]) => t.skipped !== undefined ? [TARGET_LABELS[kind] ?? kind, `not measured: ${t.skipped}`, '', '', '', '', '', ''] : [
 			TARGET_LABELS[kind] ?? kind,
 			bytes(t.requestsPerSecond),
 			t.ratio === undefined ? '1' : t.ratio.toFixed(2),

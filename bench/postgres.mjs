@@ -1,0 +1,32 @@
+// A throwaway PostgreSQL database for the API bench's PostgresStore target,
+// started by the test suites' own harness (test/support/postgres.ts: initdb
+// and pg_ctl in a temporary directory, a free loopback port), which esbuild
+// turns into JavaScript for plain node. Answers {url, close()}, or {skipped}
+// saying why there is no database to measure.
+import {existsSync, rmSync} from 'node:fs';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+
+const support = fileURLToPath(new URL('../test/support/postgres.ts', import.meta.url));
+const store = new URL('../dist/server-postgres.mjs', import.meta.url);
+
+export async function startBenchDatabase() {
+	if (!existsSync(support) || !existsSync(store)) {
+		return {skipped: 'no PostgresStore in this build (dist/server-postgres.mjs)'};
+	}
+
+	// Next to the bench, so that its imports (pg, vitest) resolve from node_modules.
+	const compiled = fileURLToPath(new URL(`.postgres-support-${process.pid}.mjs`, import.meta.url));
+	const {build} = await import('esbuild');
+	await build({entryPoints: [support], bundle: true, format: 'esm', platform: 'node', packages: 'external', outfile: compiled, logLevel: 'silent'});
+	try {
+		const {postgresBin, startPostgres} = await import(pathToFileURL(compiled).href);
+		if (!postgresBin) {
+			return {skipped: 'no PostgreSQL binaries (apt-get install -y postgresql, or set SIGNET_POSTGRES_BIN)'};
+		}
+
+		const cluster = await startPostgres();
+		return {url: await cluster.createDatabase(), close: () => cluster.remove()};
+	} finally {
+		rmSync(compiled, {force: true});
+	}
+}
