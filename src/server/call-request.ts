@@ -8,6 +8,8 @@ export type CallRequest = {
 	method: string;
 	/** The URL's path, normalised as WHATWG URL parsing does (no query). */
 	pathname: string;
+	/** The URL's query, with its `?` (or `''`): only `GET /v1/readiness` reads one. */
+	search: string;
 	/** A header's value (duplicates joined with ", "), or `null`; names are case-insensitive. */
 	header(name: string): string | null;
 	/** The body's bytes, or `undefined` as soon as it passes `limit` (the rest is not read). Rejects if the body cannot be read. */
@@ -37,9 +39,11 @@ export const CALL_HANDLER = Symbol.for('signet-js.callHandler');
  * const answer = await answerCall(fromFetchRequest(request));
  */
 export function fromFetchRequest(request: Request): CallRequest {
+	const {pathname, search} = new URL(request.url);
 	return {
 		method: request.method,
-		pathname: new URL(request.url).pathname,
+		pathname,
+		search,
 		header: (name) => request.headers.get(name),
 		bytes: (limit) => readAtMost(request, limit),
 	};

@@ -5,6 +5,7 @@ import {ALLOWED_METHODS, corsHeaders, preflightHeaders} from './cors';
 import {identify} from './identify';
 import {logout} from './logout';
 import {type Limit, rateLimited} from './rate-limit';
+import {readiness} from './readiness';
 import {readJsonBody} from './read-body';
 import {RememberedReplies} from './replies';
 import {answerOf, errorReply, invalid, type Reply} from './reply';
@@ -55,7 +56,7 @@ const SWEEP_EVERY_MS = 60_000;
 /**
  * The reference identity API of SPEC §3 as a Fetch handler:
  * `POST …/v1/identify`, `POST …/v1/user`, `POST …/v1/logout`, and their
- * CORS preflights. Paths are matched by their ending, so it can be mounted
+ * CORS preflights, and `GET …/v1/readiness` for the client's admin. Paths are matched by their ending, so it can be mounted
  * under any prefix. The configuration is checked here, once: a client
  * without keys throws a `TypeError` at start-up.
  *
@@ -120,9 +121,18 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 async function handle(request: CallRequest, info: CallerInfo, state: State, context: Context): Promise<Reply> {
 	const {settings, replies} = state;
 	const {pathname} = request;
+	const bearerToken = /^Bearer +(\S+)/i.exec(request.header('authorization') ?? '')?.[1];
+	if (bearerToken !== undefined) {
+		context.redact.push(bearerToken);
+	}
+
+	if (pathname.endsWith('/v1/readiness')) {
+		return readiness(request, bearerToken, info, settings, currentTime(settings), context);
+	}
+
 	const route = ROUTES.find(([suffix]) => pathname.endsWith(suffix))?.[1];
 	if (route === undefined) {
-		return errorReply(404, 'not_found', 'no such endpoint: the API answers POST /v1/identify, /v1/user and /v1/logout');
+		return errorReply(404, 'not_found', 'no such endpoint: the API answers POST /v1/identify, /v1/user and /v1/logout, and GET /v1/readiness');
 	}
 
 	if (request.method === 'OPTIONS') {
@@ -131,11 +141,6 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 
 	if (request.method !== 'POST') {
 		return errorReply(405, 'method_not_allowed', `/v1/${route} answers POST only`, {headers: {Allow: ALLOWED_METHODS}});
-	}
-
-	const bearerToken = /^Bearer +(\S+)/i.exec(request.header('authorization') ?? '')?.[1];
-	if (bearerToken !== undefined) {
-		context.redact.push(bearerToken);
 	}
 
 	const body = await readJsonBody(request);
@@ -164,11 +169,7 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 		return errorReply(401, 'unknown_client_token', 'no client has this client token: copy it again from your dashboard');
 	}
 
-	const now = settings.now();
-	if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
-		throw new TypeError('config.now must answer a valid Date');
-	}
-
+	const now = currentTime(settings);
 	sweepNowAndThen(state, now);
 	const key = {route, clientToken: call.clientToken, anonymousId: call.anonymousId, messageId: call.messageId};
 	// sentAt changes between a call and its retry; everything else must not.
@@ -184,6 +185,15 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	});
 	context.note = replayed ? 'replayed' : undefined;
 	return reply;
+}
+
+function currentTime(settings: Settings): Date {
+	const now = settings.now();
+	if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+		throw new TypeError('config.now must answer a valid Date');
+	}
+
+	return now;
 }
 
 // The store forgets expired entries when asked; once a minute is enough,

@@ -44,10 +44,12 @@ export async function answerNodeCall(answerCall: CallHandler, incoming: Incoming
 
 function callRequestOf(incoming: IncomingMessage, outgoing: ServerResponse): CallRequest {
 	const headers = incoming.headers;
+	// Parsed as a Fetch Request's URL would be, so routes match the same paths.
+	const {pathname, search} = new URL(incoming.url ?? '/', 'http://localhost');
 	return {
 		method: incoming.method ?? 'GET',
-		// Parsed as a Fetch Request's URL would be, so routes match the same paths.
-		pathname: new URL(incoming.url ?? '/', 'http://localhost').pathname,
+		pathname,
+		search,
 		header(name) {
 			const value = headers[name.toLowerCase()];
 			return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;

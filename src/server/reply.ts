@@ -10,6 +10,7 @@ export type ErrorCode =
 	| 'invalid_request'
 	| 'unknown_client_token'
 	| 'session_invalid'
+	| 'admin_key_invalid'
 	| VerificationCode
 	| 'rate_limited'
 	| 'message_id_reused'
