@@ -106,11 +106,26 @@ export async function startPostgres(): Promise<PostgresCluster> {
 
 	const run = (tool: string, args: string[]) => command(asRoot ? 'runuser' : join(bin, tool), asRoot ? ['-u', SERVER_USER!, '--', join(bin, tool), ...args] : args, dir);
 	await run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '-N', '--no-instructions']);
-	const port = await freePort();
-	const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-	const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', options, 'start']);
+	let port = 0;
+	const start = () => {
+		const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+		return run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', options, 'start']);
+	};
 	const stop = (mode: string) => run('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']);
-	await start();
+	// The free port may be taken between asking and binding (other suites
+	// listen too): then another one, three tries in all.
+	for (let attempt = 1; ; attempt++) {
+		port = await freePort();
+		try {
+			await start();
+			break;
+		} catch (error) {
+			if (attempt === 3) {
+				rmSync(dir, {recursive: true, force: true});
+				throw error;
+			}
+		}
+	}
 
 	// A test run that dies still stops its server.
 	const cleanUp = () => {
