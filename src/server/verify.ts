@@ -8,9 +8,12 @@ import {secretList} from './secrets';
 
 /** What the page sent: the user id, and the hash and expiration when given. */
 export type VerifyInput = {
+	/** The user id as the page sent it. */
 	userId: string | number;
-	hash?: string;
-	expiration?: string;
+	/** The hash the page sent, if any (a missing one is `hash_missing`). */
+	hash?: string | undefined;
+	/** The expiration the page sent with the hash, if any. */
+	expiration?: string | undefined;
 };
 
 /** Options of {@link verifyIdentity}. */

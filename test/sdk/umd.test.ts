@@ -14,7 +14,7 @@ import {afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest
 import {clientOf, ENFORCE, freshPage, sign, startApi} from './helpers';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '../../dist');
-const UMD_URL = 'https://cdn.example.com/signet@0.1.0/signet.umd.js';
+const UMD_URL = 'https://cdn.jsdelivr.net/npm/signet-js@0.1.0/dist/signet.umd.js';
 
 let snippet = '';
 let umd = '';
