@@ -68,6 +68,19 @@ export default [
 		output: {file: 'dist/signet.d.ts', format: 'es'},
 		plugins: [dts({tsconfig: './tsconfig.build.json'})],
 	},
+	// signet-js/react: React and the core stay imports, so an app has one of each.
+	{
+		input: 'src/react/index.ts',
+		external: ['react', 'signet-js'],
+		output: {file: 'dist/react.mjs', format: 'es', sourcemap: true},
+		plugins: [browserTs()],
+	},
+	{
+		input: 'src/react/index.ts',
+		external: ['react', 'signet-js'],
+		output: {file: 'dist/react.d.ts', format: 'es'},
+		plugins: [dts({tsconfig: './tsconfig.build.json'})],
+	},
 	// signet-js/server: ESM and CJS for Node ≥ 20.19. jose stays a
 	// dependency; it is ESM-only, which the CJS file loads through
 	// require(esm), unflagged since Node 20.19.

@@ -72,9 +72,13 @@ export function createClient(options?: InitOptions): Client {
 		}
 	};
 
+	// What getIdentity() or getVariable() answers has changed (useIdentity re-renders on it).
+	const changed = () => events.emit('change', {...state, anonymousId});
+
 	const newAnonymousId = () => {
 		anonymousId = uuid();
 		local.set(key('anonymousId'), anonymousId);
+		changed();
 	};
 
 	function configure(options: InitOptions): Settings {
@@ -93,6 +97,8 @@ export function createClient(options?: InitOptions): Client {
 			if (!/^[\w-]{1,128}$/.test(anonymousId)) {
 				newAnonymousId();
 			}
+
+			changed();
 		} else if (settings.clientToken !== checked.clientToken || settings.apiHost !== checked.apiHost) {
 			throw new InvalidArgumentError('invalid_options', 'already initialised: use createClient()');
 		}
@@ -154,6 +160,7 @@ export function createClient(options?: InitOptions): Client {
 
 		if (requested.userId !== userId || status === 'anonymous' || status === 'rejected') {
 			state = {status: 'pending', userId: requested.userId, error: null};
+			changed();
 		}
 
 		try {
@@ -199,6 +206,7 @@ export function createClient(options?: InitOptions): Client {
 		variables = result.variables;
 		accepted = {key: callKey(identified), call: identified, result};
 		state = {status: verified ? 'verified' : 'unverified', userId, error: null};
+		changed();
 		if (!verified && verification !== 'ok') {
 			console.warn(verificationWarning(false, verification!, hint, message));
 		}
@@ -230,6 +238,7 @@ export function createClient(options?: InitOptions): Client {
 			events.emit('error', failure);
 		}
 
+		changed();
 		return failure;
 	}
 
@@ -289,6 +298,7 @@ export function createClient(options?: InitOptions): Client {
 		const session = currentSession();
 		forgetUser();
 		state = anonymous();
+		changed();
 		if (session) {
 			// Best effort: the user is logged out here whatever the API says.
 			await send('v1/logout', {}, session.token).catch(() => {});

@@ -64,7 +64,7 @@ afterAll(() => {
 
 describe('the tarball', () => {
 	it('ships the build of an emptied dist/, the licence and the README, and no sources', () => {
-		expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/signet.mjs', 'dist/signet.umd.js', 'dist/signet.d.ts', 'dist/snippet.min.js', 'dist/server.mjs', 'dist/server.cjs', 'dist/server.d.ts', 'dist/server.d.cts', 'dist/server-browser.mjs']));
+		expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/signet.mjs', 'dist/signet.umd.js', 'dist/signet.d.ts', 'dist/snippet.min.js', 'dist/server.mjs', 'dist/server.cjs', 'dist/server.d.ts', 'dist/server.d.cts', 'dist/server-browser.mjs', 'dist/react.mjs', 'dist/react.d.ts']));
 		expect(files).not.toContain('dist/stale.mjs');
 		expect(files.filter((file) => !file.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(file))).toEqual([]);
 	});

@@ -44,6 +44,8 @@ export type SignetEvents = {
 	error: SignetError;
 	/** The hash is about to expire; `refreshIdentity` is about to be asked for a new one. */
 	expiring: {userId: string; expiration: string};
+	/** The identity state (what `getIdentity()` answers) or the variables changed; the payload is the new state. */
+	change: IdentityState;
 };
 
 /** The names `on()` accepts. */
