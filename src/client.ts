@@ -32,7 +32,8 @@ function handled<T>(promise: Promise<T>): Promise<T> {
 	return promise;
 }
 
-const callKey = (call: IdentifyCall) => JSON.stringify([call.userId, call.metadata, call.hash, call.expiration]);
+// Every IdentifyCall has the same keys in the same order (checkIdentify makes them; copies keep them).
+const callKey = (call: IdentifyCall) => JSON.stringify(call);
 
 const hasExpired = (call: IdentifyCall) => call.expiration !== undefined && Date.parse(call.expiration) <= Date.now();
 
