@@ -1,7 +1,7 @@
 import {FORBIDDEN_KEYS, MAX_METADATA_BYTES} from '../shared/limits';
 import {expirationString, userIdProblem} from '../shared/message';
 
-/** The three calls of the wire protocol (SPEC §3). */
+/** The three calls of the wire protocol. */
 export type Route = 'identify' | 'user' | 'logout';
 
 /** What every call carries. */

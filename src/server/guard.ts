@@ -18,6 +18,6 @@ export function assertServerEnvironment(): void {
 	}
 }
 
-// The one thing in signet-js/server that runs at import (STYLE §3 exception):
+// The one thing in signet-js/server that runs at import (the one exception to nothing running at import):
 // the point is to fail before any signing code can be reached.
 assertServerEnvironment();

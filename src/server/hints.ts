@@ -3,7 +3,7 @@ import {decodeHash} from '../shared/hash';
 import {expirationString, identityMessage, userIdProblem} from '../shared/message';
 import {hmacSha256} from './hmac';
 
-/** The signing mistake a failed hash most likely comes from (SPEC §3 "Hints"). */
+/** The signing mistake a failed hash most likely comes from (the README's "Turning enforcement on safely"). */
 export type Hint =
 	| 'retired_key'
 	| 'other_client'
@@ -56,7 +56,7 @@ type Attempt = {key: string | Uint8Array; message: string};
 /**
  * Names the usual signing mistake behind a hash that did not verify, or
  * `undefined` when none of them explains it. Call it only for a hash that
- * failed (`hash_invalid`). It tries, in the order of SPEC §3's table, a
+ * failed (`hash_invalid`). It tries, in a fixed order, a
  * fixed list of variants of the call (the id re-spaced, re-cased or
  * re-numbered, the expiration re-written or glued on) and of the keys
  * (retired keys, other clients' keys, the key decoded, key and message

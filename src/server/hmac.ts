@@ -2,7 +2,7 @@ import {createHmac} from 'node:crypto';
 
 /**
  * HMAC-SHA256 of `message` under `key`. Strings are taken as their UTF-8
- * bytes, which is how SPEC §3 signs both the private key and the message;
+ * bytes, which is how the wire protocol signs both the private key and the message;
  * byte arrays are taken as they are, so the RFC 4231 vectors (binary keys)
  * can test this core directly.
  *

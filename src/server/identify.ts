@@ -9,7 +9,7 @@ import {variablesFor} from './variables';
 import type {VerificationOutcome} from '../shared/verification';
 import {DEFAULT_CLOCK_SKEW_SECONDS, verifyIdentity} from './verify';
 
-/** The 200 answer of `/v1/identify` and `/v1/user` (SPEC §3). */
+/** The 200 answer of `/v1/identify` and `/v1/user`. */
 export type IdentityAnswer = {
 	userId: string;
 	anonymousId: string;
@@ -17,7 +17,7 @@ export type IdentityAnswer = {
 	verification: VerificationOutcome;
 	variables: Variables;
 	session: SessionAnswer | null;
-	/** Monitor mode, a failed hash: the signing mistake that explains it (SPEC §3 "Hints"). */
+	/** Monitor mode, a failed hash: the signing mistake that explains it (see `Hint`). */
 	hint?: Hint;
 	/** Monitor mode, not `ok`: the likely cause in words (the hint's, else the code's), for the SDK's console warning. */
 	message?: string;

@@ -1,7 +1,7 @@
 import { MAX_USER_ID_LENGTH } from './limits';
 
 // U+0000–U+001F and U+007F. Refusing them in user ids is what makes the
-// newline below an unambiguous separator (SPEC §3).
+// newline below an unambiguous separator in what is signed.
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
@@ -10,7 +10,7 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 // verify with the hash of 'bob\uFFFD'.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-// The one spelling SPEC §3 signs: what Date.prototype.toISOString() writes.
+// The one spelling that is signed: what Date.prototype.toISOString() writes.
 const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /**
@@ -64,7 +64,7 @@ export function identityMessage(userId: string, expiration?: string): string {
  * The wire form of an expiration: a string is kept verbatim (the signature
  * covers its exact characters), a `Date` is written with `toISOString()`.
  * A string must already be in that one form, `YYYY-MM-DDTHH:mm:ss.sssZ`
- * (SPEC §3): anything else `Date.parse` might read (`"2030"`, a time with
+ * (the one spelling that is signed): anything else `Date.parse` might read (`"2030"`, a time with
  * no zone, whose meaning depends on the reader's time zone) answers
  * `undefined`, as does an invalid date.
  *

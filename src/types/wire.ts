@@ -1,4 +1,4 @@
-// Shapes of the v1 wire protocol (SPEC §3), as the browser sends and reads them.
+// Shapes of the v1 wire protocol, as the browser sends and reads them.
 import type { VerificationOutcome } from '../shared/verification';
 
 export type IdentifyBody = {
