@@ -74,12 +74,14 @@ export function demoVariables(userId) {
  */
 export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${randomBytes(24).toString('base64url')}`, log = () => {}, fallbackToFreePort = false, databaseUrl} = {}) {
 	const store = databaseUrl ? await postgresStore(databaseUrl) : undefined;
+	// Reads the readiness report; only the site's backend holds it.
+	const adminKey = `ak_demo_${randomBytes(24).toString('base64url')}`;
 	let handler;
 	let api;
 	let site;
 	try {
 		api = await listen((port) => startServer((request, info) => (handler ? handler(request, info) : notReady()), {port}), apiPort, 'the API', {log, fallbackToFreePort});
-		site = await listen((port) => startSite({apiUrl: api.url, secret, clientToken: DEMO_CLIENT_TOKEN, port, log}), sitePort, 'the site', {log, fallbackToFreePort});
+		site = await listen((port) => startSite({apiUrl: api.url, secret, adminKey, clientToken: DEMO_CLIENT_TOKEN, port, log}), sitePort, 'the site', {log, fallbackToFreePort});
 	} catch (error) {
 		await Promise.all([api?.close(), store?.close()]);
 		throw error;
@@ -93,6 +95,7 @@ export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${
 				// Both names of the site: a visitor may open either.
 				allowedOrigins: [site.url, `http://localhost:${site.port}`],
 				variables: demoVariables,
+				adminKey,
 			},
 		},
 		store,

@@ -119,6 +119,34 @@ describe('the example site and the reference API', () => {
 		expect((await fetch(`${demo.siteUrl}/api/signet-identity?ttl=abc`, {headers: {Cookie: cookie}})).status).toBe(400);
 	});
 
+	it('names each signing mistake of step 5 as a hint, and its readiness panel counts them with the verdict', async () => {
+		const cookie = await logIn('ada');
+		const report = async () => (await fetch(`${demo.siteUrl}/api/readiness`)).json();
+		const before = await report();
+		const mistakes = ['user_id_number_format', 'key_encoding', 'key_and_message_swapped'];
+		for (const mistake of mistakes) {
+			const signed = await signedIdentity(cookie, `?mistake=${mistake}`);
+			const response = await identify(signed);
+			expect(response.status).toBe(403);
+			expect((await response.json()).error).toMatchObject({code: 'hash_invalid', hint: mistake, message: expect.stringMatching(/^the (hash|expiration) was signed/)});
+		}
+
+		const signed = await signedIdentity(cookie);
+		expect((await identify(signed)).status).toBe(200);
+
+		const after = await report();
+		expect(Object.keys(after).sort()).toEqual(['byCode', 'byHint', 'hours', 'safeToEnforce', 'total']);
+		expect(after.total - before.total).toBe(4);
+		expect((after.byCode.ok ?? 0) - (before.byCode.ok ?? 0)).toBe(1);
+		expect(after.byCode.hash_invalid - (before.byCode.hash_invalid ?? 0)).toBe(3);
+		for (const mistake of mistakes) {
+			expect(after.byHint[mistake] - (before.byHint[mistake] ?? 0)).toBe(1);
+		}
+
+		expect(after).toMatchObject({hours: 24, safeToEnforce: false});
+		expect((await fetch(`${demo.siteUrl}/api/signet-identity?mistake=toString`, {headers: {Cookie: cookie}})).status).toBe(400);
+	});
+
 	it('refuses a login posted from another origin', async () => {
 		const response = await fetch(`${demo.siteUrl}/api/login`, {
 			method: 'POST',
@@ -139,6 +167,17 @@ describe('the pages', () => {
 		expect((await fetch(`${demo.siteUrl}/dist/signet.umd.js`)).status).toBe(200);
 	});
 
+	it('shows step 5 (monitor, fix what the hints name, enforce) and the readiness panel', async () => {
+		const page = await (await fetch(demo.siteUrl)).text();
+		for (const id of ['step-enforce', 'mistake-form', 'mistake-kind', 'readiness', 'readiness-verdict', 'readiness-codes', 'readiness-hints', 'readiness-button']) {
+			expect(page).toContain(`id="${id}"`);
+		}
+
+		expect(page).toMatch(/Monitor.*Fix what the hints name.*Enforce/s);
+		const script = await (await fetch(`${demo.siteUrl}/app.js`)).text();
+		expect(script).toContain("backend('/api/readiness')");
+	});
+
 	it('sends a CSP that allows the API and only the inline scripts carrying its nonce', async () => {
 		for (const path of ['/', '/esm.html']) {
 			const response = await fetch(`${demo.siteUrl}${path}`);
@@ -157,7 +196,7 @@ describe('the pages', () => {
 
 	it('never serves the private key: no page, asset or answer holds it', async () => {
 		const cookie = await logIn('ada');
-		const queue = ['/', '/esm.html', '/api/signet-identity', '/api/signet-identity?ttl=20', '/api/me'];
+		const queue = ['/', '/esm.html', '/api/signet-identity', '/api/signet-identity?ttl=20', '/api/me', '/api/readiness'];
 		const seen = new Set<string>();
 		for (let index = 0; index < queue.length && index < MAX_CRAWL; index++) {
 			const path = queue[index];
@@ -170,6 +209,8 @@ describe('the pages', () => {
 			expect(response.status, path).toBe(200);
 			const text = await response.text();
 			expect(text, path).not.toContain(SECRET);
+			// Nor the admin key with which the backend reads the readiness report.
+			expect(text, path).not.toContain('ak_demo_');
 			expect([...response.headers.values()].join('\n'), path).not.toContain(SECRET);
 			if (/\.(html|m?js)$|\/$/.test(path)) {
 				queue.push(...referencesIn(text, path).filter((reference) => !seen.has(reference)));
@@ -193,6 +234,7 @@ describe('the pages', () => {
 		expect(logs.some((line) => line.startsWith('api:'))).toBe(true);
 		expect(logs.some((line) => line.startsWith('site:'))).toBe(true);
 		expect(logs.join('\n')).not.toContain(SECRET);
+		expect(logs.join('\n')).not.toContain('ak_demo_');
 		expect(logs.join('\n')).not.toContain(signed.hash);
 	});
 });

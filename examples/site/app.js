@@ -110,6 +110,8 @@
 		} finally {
 			app.busy = false;
 			render();
+			// Every step may have added an outcome to the report.
+			refreshReadiness().catch(() => {});
 		}
 	}
 
@@ -162,6 +164,31 @@
 		}
 	}
 
+	async function identifyWithMistake(output) {
+		app.expiring = null;
+		const mistake = $('mistake-kind').value;
+		const signed = await backend(`/api/signet-identity?mistake=${encodeURIComponent(mistake)}`);
+		logEvent('page', `identifyUser(${signed.userId}, {…}, {hash: …${signed.hash.slice(-4)}}), signed with the mistake ${mistake}`);
+		try {
+			await sdk().identifyUser(signed.userId, metadataOf(app.user), {hash: signed.hash});
+			show(output, 'bad', 'Unexpected: the API accepted a hash signed with a mistake.');
+		} catch (error) {
+			show(output, error.hint === mistake ? 'good' : 'bad', `Refused with hint ${error.hint ?? 'none'}: ${error.message}. The console warning says the same.`);
+		}
+	}
+
+	// The readiness report as the site's backend passes it on: counts per code and hint, and the verdict.
+	async function refreshReadiness() {
+		const report = await backend('/api/readiness');
+		$('readiness-hours').textContent = String(report.hours);
+		$('readiness-verdict').textContent = report.safeToEnforce ? 'safe to enforce' : report.total === 0 ? 'no calls yet' : 'not yet: fix what failed';
+		$('readiness-verdict').className = `badge ${report.safeToEnforce ? 'verified' : 'rejected'}`;
+		const codes = Object.entries({total: report.total, ...report.byCode}).flatMap(([code, count]) => [element('dt', '', code), element('dd', '', String(count))]);
+		$('readiness-codes').replaceChildren(...codes);
+		const hints = Object.entries(report.byHint).map(([hint, count]) => element('li', '', `${hint}: ${count}`));
+		$('readiness-hints').replaceChildren(...(hints.length > 0 ? hints : [element('li', 'subtle', 'none')]));
+	}
+
 	async function logOut(output) {
 		const before = sdk().getAnonymousId();
 		await sdk().logout();
@@ -180,6 +207,7 @@
 		$('login-button').disabled = app.busy || !app.ready;
 		$('tamper-button').disabled = app.busy || !app.ready || !app.user;
 		$('expiring-button').disabled = app.busy || !app.ready || !app.user;
+		$('mistake-button').disabled = app.busy || !app.ready || !app.user;
 		$('logout-button').disabled = app.busy || !app.ready || (!app.user && sdk().getIdentity().status === 'anonymous');
 		if (!app.ready) {
 			return;
@@ -269,6 +297,12 @@
 		$('tamper-button').addEventListener('click', () => void run('result-tampered', identifyTampered));
 		$('expiring-button').addEventListener('click', () => void run('result-expiring', identifyExpiring));
 		$('logout-button').addEventListener('click', () => void run('result-logout', logOut));
+		$('mistake-form').addEventListener('submit', (event) => {
+			event.preventDefault();
+			void run('result-mistake', identifyWithMistake);
+		});
+		$('readiness-button').addEventListener('click', () => void refreshReadiness().catch(() => {}));
+		void refreshReadiness().catch(() => {});
 		render();
 
 		const slow = setTimeout(() => {

@@ -1,7 +1,7 @@
 // The example customer's backend: a fake login, the one endpoint that signs
 // the logged-in user for Signet, and the pages. The private key lives in
 // this process only: no page, asset or log line ever holds it (or a hash).
-import {randomBytes} from 'node:crypto';
+import {createHmac, randomBytes} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {createServer} from 'node:http';
 import {dirname, extname, join, resolve, sep} from 'node:path';
@@ -39,17 +39,25 @@ const TYPES = {
 };
 // An expiring hash lives between 5 s and a day.
 const TTL_RANGE = [5, 86_400];
+// Step 5 signs on purpose as a careless backend would: each way is a mistake
+// the API recognises and names as a hint (README, "Turning enforcement on safely").
+const MISTAKES = {
+	user_id_number_format: (secret, userId) => hmac(secret, `0${userId}`),
+	key_encoding: (secret, userId) => hmac(Buffer.from(secret, 'base64'), userId),
+	key_and_message_swapped: (secret, userId) => hmac(userId, secret),
+};
 
 /**
  * Starts the example customer site on loopback.
  *
- * @param {{apiUrl: string, secret: string, clientToken?: string, port?: number, host?: string, log?: (line: string) => void}} options
- *   `apiUrl`: the identity API the page talks to (its `apiHost`); `secret`: the client's private key, used here only to sign.
+ * @param {{apiUrl: string, secret: string, adminKey?: string, clientToken?: string, port?: number, host?: string, log?: (line: string) => void}} options
+ *   `apiUrl`: the identity API the page talks to (its `apiHost`); `secret`: the client's private key, used here only to sign;
+ *   `adminKey`: the client's admin key, with which this backend reads the API's readiness report for the page's panel.
  * @returns {Promise<{url: string, port: number, close(): Promise<void>}>}
  * @example
  * const site = await startSite({apiUrl: 'http://127.0.0.1:8787', secret: process.env.SIGNET_SECRET, port: 8080});
  */
-export async function startSite({apiUrl, secret, clientToken = 'ct_demo', port = 0, host = '127.0.0.1', log = () => {}}) {
+export async function startSite({apiUrl, secret, adminKey, clientToken = 'ct_demo', port = 0, host = '127.0.0.1', log = () => {}}) {
 	if (typeof apiUrl !== 'string' || !/^https?:\/\//.test(apiUrl)) {
 		throw new TypeError('startSite needs apiUrl, the http(s) address of the identity API');
 	}
@@ -58,7 +66,7 @@ export async function startSite({apiUrl, secret, clientToken = 'ct_demo', port =
 		throw new TypeError('startSite needs secret, the private key that signs user ids');
 	}
 
-	const config = {apiUrl: apiUrl.replace(/\/+$/, ''), apiOrigin: new URL(apiUrl).origin, secret, clientToken, log};
+	const config = {apiUrl: apiUrl.replace(/\/+$/, ''), apiOrigin: new URL(apiUrl).origin, secret, adminKey, clientToken, log};
 	const server = createServer((request, response) => {
 		handle(request, response, config).catch((error) => {
 			log(`site: ${request.method} ${pathOf(request)} failed: ${error?.name ?? 'Error'}`);
@@ -95,6 +103,10 @@ async function handle(request, response, config) {
 
 	if (pathname === '/api/signet-identity' && read) {
 		return signedIdentity(request, response, config);
+	}
+
+	if (pathname === '/api/readiness' && read) {
+		return readiness(response, config);
 	}
 
 	if (pathname === '/api/me' && read) {
@@ -149,7 +161,18 @@ function signedIdentity(request, response, {secret, log}) {
 		return send(response, 401, {error: 'not_logged_in'});
 	}
 
-	const ttlText = new URL(request.url ?? '/', 'http://site.invalid').searchParams.get('ttl');
+	const query = new URL(request.url ?? '/', 'http://site.invalid').searchParams;
+	const mistake = query.get('mistake');
+	if (mistake !== null) {
+		if (!Object.hasOwn(MISTAKES, mistake)) {
+			return send(response, 400, {error: 'invalid_mistake', message: `mistake must be one of: ${Object.keys(MISTAKES).join(', ')}`});
+		}
+
+		log(`site: signed user ${user.id} with the mistake ${mistake} (step 5)`);
+		return send(response, 200, {userId: String(user.id), hash: MISTAKES[mistake](secret, String(user.id))});
+	}
+
+	const ttlText = query.get('ttl');
 	let expiration;
 	if (ttlText !== null) {
 		const ttl = Number(ttlText);
@@ -163,6 +186,23 @@ function signedIdentity(request, response, {secret, log}) {
 	const signed = signIdentity(user.id, secret, {expiration});
 	log(`site: signed user ${signed.userId}${signed.expiration ? ` until ${signed.expiration}` : ''}`);
 	return send(response, 200, signed);
+}
+
+// The readiness report, read with the admin key on this backend (the key
+// never reaches a page) and passed on without the failing user ids: the
+// page shows counts per code, per hint, and the verdict.
+async function readiness(response, {apiUrl, adminKey, clientToken}) {
+	if (!adminKey) {
+		return send(response, 404, {error: 'not_configured'});
+	}
+
+	const answer = await fetch(`${apiUrl}/v1/readiness?clientToken=${encodeURIComponent(clientToken)}`, {headers: {Authorization: `Bearer ${adminKey}`}});
+	if (!answer.ok) {
+		return send(response, 502, {error: 'readiness_unavailable', status: answer.status});
+	}
+
+	const {total, byCode, byHint, hours, safeToEnforce} = await answer.json();
+	return send(response, 200, {total, byCode, byHint, hours, safeToEnforce});
 }
 
 async function login(request, response, {log}) {
@@ -236,6 +276,10 @@ function send(response, status, body, headers = {}, method = 'GET') {
 		...headers,
 	});
 	response.end(method === 'HEAD' ? undefined : payload);
+}
+
+function hmac(key, message) {
+	return createHmac('sha256', key).update(message).digest('hex');
 }
 
 function currentUser(request) {
