@@ -15,20 +15,18 @@ type Api = Record<Method, (...args: any[]) => unknown>;
 /**
  * Calls `api[method](...args)`. An unknown method answers a rejected
  * promise with `InvalidArgumentError('unknown_method')` instead of throwing
- * into the page.
+ * into the page, as does a method that throws.
  *
  * @example
  * invoke(api, 'identifyUser', ['42']) // what api.identifyUser('42') answers
  */
 export function invoke(api: Api, method: unknown, args: unknown[]): unknown {
-	if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) {
-		const error = new InvalidArgumentError('unknown_method', `Signet has no method ${JSON.stringify(String(method))}. Methods: ${METHODS.join(', ')}.`);
-		const rejected = Promise.reject(error);
-		rejected.catch(() => {});
-		return rejected;
-	}
-
 	try {
+		if (!(METHODS as readonly unknown[]).includes(method)) {
+			// Only a string is quoted: String() of an object runs its toString, which may throw.
+			throw new InvalidArgumentError('unknown_method', `Signet has no method ${typeof method == 'string' ? JSON.stringify(method) : typeof method}. Methods: ${METHODS.join(', ')}.`);
+		}
+
 		return api[method as Method](...args);
 	} catch (error) {
 		const rejected = Promise.reject(error);
@@ -40,14 +38,24 @@ export function invoke(api: Api, method: unknown, args: unknown[]): unknown {
 /**
  * Replays recorded calls in the order they were made, except that `init`
  * calls go first (an identify recorded before init must not fail for want
- * of it), and settles each recorded promise with the real result.
+ * of it), and settles each recorded promise with the real result. The
+ * queue is the page's to write: an entry that is not a recorded call
+ * (`null`, `42`, an object whose getters throw) is skipped, and the rest
+ * are replayed all the same.
  *
  * @example
  * replay(window.Signet.q, api);
  */
-export function replay(calls: readonly RecordedCall[], api: Api): void {
-	const ordered = [...calls.filter(([method]) => method === 'init'), ...calls.filter(([method]) => method !== 'init')];
-	for (const [method, args, resolve, reject] of ordered) {
-		Promise.resolve(invoke(api, method, Array.isArray(args) ? args : [])).then(resolve, reject ?? (() => {}));
+export function replay(calls: readonly unknown[], api: Api): void {
+	for (const initFirst of [true, false]) {
+		for (const entry of calls) {
+			try {
+				const [method, args, resolve, reject] = entry as RecordedCall;
+				if ((method === 'init') === initFirst) {
+					// The settlers are the page's too: one that throws, or is not a function, must not surface as an unhandled rejection.
+					Promise.resolve(invoke(api, method, Array.isArray(args) ? args : [])).then(resolve, reject).catch(() => {});
+				}
+			} catch {}
+		}
 	}
 }

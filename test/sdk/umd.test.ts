@@ -170,6 +170,57 @@ describe('the UMD after the snippet', () => {
 		await expect(init).resolves.toBeUndefined();
 		await expect(identify).resolves.toMatchObject({verified: true});
 	});
+
+	it('skips what in Signet.q is not a recorded call, rejects what has a promise, and replays the rest', async () => {
+		const unhandled = vi.fn();
+		process.on('unhandledRejection', unhandled);
+		try {
+			pasteSnippet();
+			const before = page.Signet.identifyUser('b7', {}, sign('b7'));
+			// The queue is a plain array on window: any script of the page (or a bug in one) can write to it.
+			const settlers = () => {
+				let settle!: {resolve: (value: unknown) => void; reject: (reason: unknown) => void};
+				const promise = new Promise((resolve, reject) => (settle = {resolve, reject}));
+				// As the snippet does: looked at later, so not unhandled meanwhile.
+				promise.catch(() => {});
+				return {promise, settle};
+			};
+			const unknown = settlers();
+			const hostile = settlers();
+			const throwing = {toString: () => { throw new Error('toString'); }};
+			const trap = new Proxy([], {get: () => { throw new Error('getter'); }});
+			page.Signet.q.push(
+				null,
+				42,
+				'init',
+				{},
+				undefined,
+				trap,
+				throwing,
+				['noSuchMethod', [], unknown.settle.resolve, unknown.settle.reject],
+				[throwing, [], hostile.settle.resolve, hostile.settle.reject],
+				// Settlers that are not functions, or that throw: still nothing unhandled.
+				['noSuchMethod', [], 1, 2],
+				['getAnonymousId', [], () => { throw new Error('resolve'); }],
+			);
+			page.Signet.init(options());
+			const after = page.Signet.identifyUser('b8', {}, sign('b8'));
+
+			expect(loadUmd).not.toThrow();
+
+			expect(page.Signet.loaded).toBe(true);
+			await expect(before).resolves.toMatchObject({userId: 'b7', verified: true});
+			await expect(after).resolves.toMatchObject({userId: 'b8', verified: true});
+			await expect(unknown.promise).rejects.toMatchObject({name: 'InvalidArgumentError', code: 'unknown_method'});
+			await expect(hostile.promise).rejects.toMatchObject({name: 'InvalidArgumentError', code: 'unknown_method'});
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		} finally {
+			process.off('unhandledRejection', unhandled);
+		}
+
+		expect(unhandled).not.toHaveBeenCalled();
+		expect(faults.requests.map((request) => request.body.userId)).toEqual(['b7', 'b8']);
+	});
 });
 
 describe('the UMD global', () => {
