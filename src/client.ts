@@ -197,12 +197,20 @@ export function createClient(options?: InitOptions): Client {
 
 	function accept(identified: IdentifyCall, answer: unknown): IdentityResult {
 		const {verified, verification, variables: values, session, hint, message} = (answer ?? {}) as Partial<IdentifyAnswer>;
-		if (typeof verified !== 'boolean') {
+		const {userId} = identified;
+		const result: IdentityResult = {userId, anonymousId, verified: verified!, variables: verified ? {...values} : {}};
+		// The copies for the listeners and the caller, made before anything
+		// changes: variables nested too deep for structuredClone make an answer
+		// that cannot be used, refused before the state could say verified.
+		let copies: IdentityResult[] | undefined;
+		try {
+			copies = [structuredClone(result), structuredClone(result)];
+		} catch {}
+
+		if (typeof verified !== 'boolean' || !copies) {
 			throw new ApiError(200, 'invalid_response', 'unexpected answer');
 		}
 
-		const {userId} = identified;
-		const result: IdentityResult = {userId, anonymousId, verified, variables: verified ? {...values} : {}};
 		forgetUser();
 		variables = result.variables;
 		accepted = {key: callKey(identified), call: identified, result};
@@ -221,8 +229,8 @@ export function createClient(options?: InitOptions): Client {
 		}
 
 		debug(`${userId}: ${verification}`);
-		events.emit('identified', structuredClone(result));
-		return structuredClone(result);
+		events.emit('identified', copies[0]!);
+		return copies[1]!;
 	}
 
 	async function fail(error: unknown): Promise<SignetError> {

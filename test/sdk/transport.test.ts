@@ -245,6 +245,44 @@ describe('retries', () => {
 
 		await expect(client.identifyUser('n6', {}, sign('n6'))).rejects.toMatchObject({code: 'api_error', apiCode: 'invalid_response'});
 	});
+
+	// JSON.parse reads any depth; structuredClone, which gives each caller its own copy, stops at a few thousand levels.
+	const tooDeep = (userId: string) => `{"userId":"${userId}","verified":true,"verification":"ok","variables":{"plan":"pro","deep":${'['.repeat(100_000)}${']'.repeat(100_000)}},"session":null}`;
+
+	it('rejects a verified answer whose variables are too deep to copy as invalid_response, and the state does not say verified', async () => {
+		const client = clientOf(api);
+		const identified = vi.fn();
+		const errors: unknown[] = [];
+		client.on('identified', identified);
+		client.on('error', (error) => errors.push(error));
+		faults.script(respond(200, {body: tooDeep('n7'), headers: {'Content-Type': 'application/json'}}));
+
+		const error = await client.identifyUser('n7', {}, sign('n7')).catch((caught: unknown) => caught);
+
+		expect(error).toBeInstanceOf(ApiError);
+		expect(error).toMatchObject({code: 'api_error', status: 200, apiCode: 'invalid_response'});
+		expect(client.getIdentity()).toMatchObject({status: 'anonymous', userId: null, error});
+		expect(client.getVariable('plan', 'fallback')).toBe('fallback');
+		expect(errors).toEqual([error]);
+		expect(identified).not.toHaveBeenCalled();
+		// The next answer that can be used is used.
+		await expect(client.identifyUser('n7', {}, sign('n7'))).resolves.toMatchObject({verified: true});
+		expect(client.getIdentity()).toMatchObject({status: 'verified', userId: 'n7', error: null});
+	});
+
+	it('keeps the verified identity it had when an update answers variables too deep to copy', async () => {
+		const client = clientOf(api);
+		await client.identifyUser('n8', {}, sign('n8'));
+		faults.script(respond(200, {body: tooDeep('n8'), headers: {'Content-Type': 'application/json'}}));
+
+		const error = await client.updateUser({seats: 3}).catch((caught: unknown) => caught);
+
+		expect(error).toMatchObject({code: 'api_error', apiCode: 'invalid_response'});
+		// What the earlier answer gave, not one variable of the answer that was refused.
+		expect(client.getIdentity()).toMatchObject({status: 'verified', userId: 'n8', error});
+		expect(client.getVariable('greeting', 'fallback')).toBe('hi n8');
+		expect(client.getVariable('deep', 'fallback')).toBe('fallback');
+	});
 });
 
 describe('offline', () => {
