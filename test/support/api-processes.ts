@@ -15,7 +15,7 @@ process.once('exit', () => {
 	}
 });
 
-/** A running API process. */
+/** A running API process. @example await fetch(`${api.url}/v1/identify`, {method: 'POST', body}); await api.kill(); */
 export type ApiProcess = {
 	url: string;
 	/** SIGKILL: the crash, nothing closed cleanly. */

@@ -12,10 +12,10 @@ import {join} from 'node:path';
 import pg from 'pg';
 import {describe, it} from 'vitest';
 
-/** Whether a missing PostgreSQL must fail the run (CI sets SIGNET_REQUIRE_POSTGRES=1) rather than skip. */
+/** Whether a missing PostgreSQL must fail the run (CI sets SIGNET_REQUIRE_POSTGRES=1) rather than skip. @example if (!postgresBin && postgresRequired) throw … */
 export const postgresRequired = process.env.SIGNET_REQUIRE_POSTGRES === '1';
 
-/** The directory of the newest installed PostgreSQL's binaries (or SIGNET_POSTGRES_BIN), or undefined. */
+/** The directory of the newest installed PostgreSQL's binaries (or SIGNET_POSTGRES_BIN), or undefined. @example postgresBin // '/usr/lib/postgresql/15/bin' */
 export const postgresBin = findBin();
 
 function findBin(): string | undefined {
@@ -34,6 +34,9 @@ function findBin(): string | undefined {
  * `describe` for a suite that needs PostgreSQL: skipped with a warning that
  * says so on a machine without it, unless SIGNET_REQUIRE_POSTGRES=1 turns
  * the missing server into a failing test.
+ *
+ * @example
+ * describePostgres('PostgresStore', () => { it('…', async () => { … }); });
  */
 export function describePostgres(name: string, suite: () => void): void {
 	if (!postgresBin) {
@@ -52,7 +55,7 @@ export function describePostgres(name: string, suite: () => void): void {
 	describe.skipIf(!postgresBin)(name, suite);
 }
 
-/** A running throwaway cluster. */
+/** A running throwaway cluster. @example const url = await cluster.createDatabase(); await cluster.stop(); await cluster.start(); */
 export type PostgresCluster = {
 	port: number;
 	/** A new empty database; answers its connection string. */

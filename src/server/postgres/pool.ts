@@ -1,7 +1,7 @@
-/** One statement's answer, as `pg` gives it. */
+/** One statement's answer, as `pg` gives it. @example const {rows, rowCount}: PostgresResult = await pool.query({text: 'SELECT 1'}); */
 export type PostgresResult = {rows: any[]; rowCount: number | null};
 
-/** A statement, named so that each connection prepares it once. */
+/** A statement, named so that each connection prepares it once. @example const query: PostgresQuery = {name: 'signet_get_user', text: GET_USER, values: [clientToken, userId]}; */
 export type PostgresQuery = {name?: string; text: string; values?: unknown[]};
 
 /**

@@ -15,7 +15,12 @@ import type {PostgresConnection, PostgresPool, PostgresResult} from './pool';
 import {iso, toSession, toUser} from './rows';
 import * as sql from './statements';
 
-/** How a {@link PostgresStore} looks after itself. */
+/**
+ * How a {@link PostgresStore} looks after itself.
+ *
+ * @example
+ * new PostgresStore({connectionString}, {sweepIntervalMs: 5 * 60_000, maxConnections: 20, onSweepError: (error) => log.warn(error)});
+ */
 export type PostgresStoreOptions = {
 	/**
 	 * How often the store deletes expired rows on its own (an unref'd timer
