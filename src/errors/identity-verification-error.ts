@@ -15,7 +15,7 @@ export class IdentityVerificationError extends SignetError {
 	declare readonly code: VerificationCode;
 	/**
 	 * The signing mistake the API recognised, such as `user_id_whitespace`
-	 * or `key_encoding` (SPEC §3 "Hints"); `message` then says it in words.
+	 * or `key_encoding` (the README's "Turning enforcement on safely"); `message` then says it in words.
 	 * `undefined` when the API could not name one.
 	 */
 	declare readonly hint?: string;

@@ -1,5 +1,5 @@
 /**
- * The clock skew SPEC §3 allows on expirations when none is given, in seconds.
+ * The clock skew the API allows on expirations when none is given, in seconds.
  *
  * @example
  * verifyIdentity(input, secrets, {clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS * 2});

@@ -22,7 +22,7 @@ export type SignTokenOptions = {
 };
 
 /**
- * Signs an identity token (SPEC §3): an HS256 compact JWS with `sub` (the
+ * Signs an identity token (see the README): an HS256 compact JWS with `sub` (the
  * user id as a string), `iat`, and `exp`, `aud`, `attributes` when given.
  * Run it on your server and hand the token to the page:
  * `identifyUser(userId, metadata, {token})`. To keep the signing key to
