@@ -13,10 +13,11 @@ import { SignetError } from './signet-error';
 export class ApiError extends SignetError {
 	override name = 'ApiError' as const;
 	declare readonly code: 'api_error';
+	// Declared, not defined: assigned in the constructor, and no field initialiser in the shipped file.
 	/** The HTTP status of the API's answer. */
-	readonly status: number;
+	declare readonly status: number;
 	/** The API's own code from the answer's body (e.g. `unknown_client_token`, `rate_limited`), or `http_{status}`. */
-	readonly apiCode: string;
+	declare readonly apiCode: string;
 
 	constructor(status: number, apiCode: string, message: string) {
 		super('api_error', message);

@@ -38,7 +38,7 @@ export type SignetErrorCode =
 export class SignetError extends Error {
 	override name = 'SignetError';
 	/** What went wrong, for code to branch on; one of {@link SignetErrorCode}. */
-	readonly code: SignetErrorCode;
+	declare readonly code: SignetErrorCode;
 
 	constructor(code: SignetErrorCode, message: string, options?: {cause?: unknown}) {
 		super(message, options);
