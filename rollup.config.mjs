@@ -4,6 +4,7 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
+import {nodeResolve} from '@rollup/plugin-node-resolve';
 import {dts} from 'rollup-plugin-dts';
 
 const serverTs = () =>
@@ -26,13 +27,14 @@ const snippetFile = {
 };
 
 export default [
-	// Browser SDK, ESM for bundlers: no dependency, nothing external.
+	// Browser SDK, ESM for bundlers: ky stays a dependency.
 	{
 		input: 'src/index.ts',
+		external: ['ky'],
 		output: {file: 'dist/signet.mjs', format: 'es', sourcemap: true, plugins: [minify()]},
 		plugins: [browserTs()],
 	},
-	// Browser SDK for a script tag: the same code as a UMD global.
+	// Browser SDK for a script tag: ky bundled in, minified.
 	{
 		input: 'src/umd.ts',
 		output: {
@@ -43,7 +45,7 @@ export default [
 			sourcemap: true,
 			plugins: [minify()],
 		},
-		plugins: [browserTs()],
+		plugins: [nodeResolve({browser: true}), browserTs()],
 	},
 	// The async snippet customers paste into <head>.
 	{
@@ -65,6 +67,7 @@ export default [
 	},
 	{
 		input: 'src/index.ts',
+		external: ['ky'],
 		output: {file: 'dist/signet.d.ts', format: 'es'},
 		plugins: [dts({tsconfig: './tsconfig.build.json'})],
 	},

@@ -25,7 +25,7 @@ ${Object.entries(sizes)
 	.map(([label, entry]) => `| ${label.replace(/^([^,]+)/, '`$1`')} | ${n(entry.raw)} B | ${n(entry.gzip)} B | ${n(entry.brotli)} B | ${budget(entry)} |`)
 	.join('\n')}
 
-\`dist/signet.mjs\` imports nothing: it is what an app's bundler ships. The README's snippet is \`dist/snippet.min.js\` with \`SIGNET_UMD_URL\` replaced by the address of \`signet.umd.js\`: ${n(size('dist/snippet.min.js').raw - 'SIGNET_UMD_URL'.length)} bytes plus the address.
+"With ky" is \`dist/signet.mjs\` bundled with ky (resolved from node_modules) and minified, as an app's bundler ships it; an app that already uses ky pays only the "without ky" figure. The README's snippet is \`dist/snippet.min.js\` with \`SIGNET_UMD_URL\` replaced by the address of \`signet.umd.js\`: ${n(size('dist/snippet.min.js').raw - 'SIGNET_UMD_URL'.length)} bytes plus the address.
 
 Requests, counted at the reference API on another port of 127.0.0.1 (every call cross-origin, as on a customer's site):
 

@@ -1,9 +1,7 @@
-// Sends calls to the identity API with fetch, and retries them. This file
-// is the one boundary where fetch's failures and the API's error answers
-// become Signet's errors. It is the part of ky the SDK used (POST, retries
-// with backoff and Retry-After, a deadline per attempt), in a few lines:
-// the script-tag file is 3 kB smaller and an app on any ky version ships
-// no second copy.
+// Sends calls to the identity API with ky. This file is the one boundary
+// where ky's and fetch's failures and the API's error answers become
+// Signet's errors.
+import ky, { HTTPError } from 'ky';
 import { ApiError } from './errors/api-error';
 import { IdentityVerificationError } from './errors/identity-verification-error';
 import { NetworkError } from './errors/network-error';
@@ -14,7 +12,7 @@ import type { VerificationCode } from './shared/verification';
 const VERIFICATION_CODES: readonly string[] = ['hash_missing', 'hash_invalid', 'hash_expired'];
 
 // 408, 429 and every 5xx are worth another try; other 4xx will not change.
-const retryable = (status: number) => status === 408 || status === 429 || status > 499;
+const RETRY_STATUS = [408, 429, ...Array.from({length: 100}, (_, index) => 500 + index)];
 
 // While the browser is offline an attempt would only fail and burn a retry:
 // wait for the `online` event instead, however long that takes.
@@ -27,27 +25,6 @@ async function whenOnline(): Promise<void> {
 }
 
 /**
- * How long to wait before retry number `attempt` (1 for the first retry):
- * what the server's `Retry-After` asks (seconds or a date), at most a
- * minute; otherwise exponential from 300 ms, at most 10 s, half of it
- * random so clients spread out.
- *
- * @example
- * retryDelay(1, response) // 2000 for `Retry-After: 2`
- */
-export function retryDelay(attempt: number, response?: Response): number {
-	const after = response?.headers.get('retry-after');
-	if (after) {
-		const wait = /^\d+$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now();
-		if (wait >= 0) {
-			return Math.min(wait, 60_000);
-		}
-	}
-
-	return Math.min(10_000, 150 * 2 ** attempt * (0.5 + Math.random() / 2));
-}
-
-/**
  * Turns anything a request threw or answered into a `SignetError`: 403
  * with a verification code → `IdentityVerificationError`, other error
  * answers → `ApiError`, timeouts and unreachable hosts → `NetworkError`.
@@ -57,16 +34,16 @@ export function retryDelay(attempt: number, response?: Response): number {
  * are kept.
  *
  * @example
- * throw await toSignetError(response, settings.apiHost);
+ * throw await toSignetError(error, settings.apiHost);
  */
 export async function toSignetError(failure: unknown, apiHost: string): Promise<SignetError> {
 	if (failure instanceof SignetError) {
 		return failure;
 	}
 
-	if (failure instanceof Response) {
-		const {status} = failure;
-		const {code, message, hint} = ((await failure.json().catch(() => 0)) as {error?: {code?: string; message?: string; hint?: string}})?.error ?? {};
+	if (failure instanceof HTTPError) {
+		const {status} = failure.response;
+		const {code, message, hint} = ((await failure.response.json().catch(() => 0)) as {error?: {code?: string; message?: string; hint?: string}})?.error ?? {};
 		if (status === 403 && VERIFICATION_CODES.includes(code!)) {
 			return Object.assign(new IdentityVerificationError(code as VerificationCode, message ?? code!), {hint});
 		}
@@ -88,10 +65,10 @@ export type Transport = {
 };
 
 /**
- * Posts JSON calls to `{apiHost}/v1/…` with the SDK's retry policy:
+ * Posts JSON calls to `{apiHost}/v1/…` with ky and the SDK's retry policy:
  * `retries` more attempts after a network failure, a timeout, 408, 429 or
- * 5xx, each attempt with its own `timeoutMs` deadline, so a hanging answer
- * is retried like a dropped connection.
+ * 5xx (honouring `Retry-After`), each attempt with its own `timeoutMs`
+ * deadline, so a hanging answer is retried like a dropped connection.
  *
  * @example
  * const answer = await createTransport(settings).post('v1/identify', body);
@@ -101,39 +78,43 @@ export function createTransport({apiHost, timeoutMs, retries, fetch: send = (...
 	let hidden = false;
 	globalThis.addEventListener?.('pagehide', () => (hidden = true));
 	globalThis.addEventListener?.('pageshow', () => (hidden = false));
+	const client = ky.create({
+		prefixUrl: apiHost,
+		// Each attempt gets its own deadline, inside the fetch ky calls.
+		timeout: false,
+		fetch: (request, init) => send(request, {...init, signal: AbortSignal.timeout(timeoutMs)}),
+		retry: {
+			limit: retries,
+			methods: ['post'],
+			statusCodes: RETRY_STATUS,
+			afterStatusCodes: RETRY_STATUS,
+			maxRetryAfter: 60_000,
+			backoffLimit: 10_000,
+			// Exponential from 300 ms, half of it random so clients spread out.
+			delay: (attempt) => 150 * 2 ** attempt * (0.5 + Math.random() / 2),
+		},
+		// While the browser is offline an attempt would only fail and burn a retry.
+		hooks: {beforeRequest: [whenOnline]},
+	});
 	return {
 		async post(path, body, {token, beacon} = {}) {
-			for (let attempt = 1; ; attempt++) {
-				await whenOnline();
-				let response: Response | undefined;
-				let failure: unknown;
-				try {
-					response = await send(
-						new Request(`${apiHost}/${path}`, {
-							method: 'POST',
-							body: JSON.stringify(body),
-							headers: {'content-type': 'text/plain;charset=UTF-8', ...(token ? {authorization: `Bearer ${token}`} : {})},
-							keepalive: beacon || hidden,
-							signal: AbortSignal.timeout(timeoutMs),
-						}),
-					);
-					if (response.ok) {
-						try {
-							return await response.json();
-						} catch {
-							// Not chained either: the parser's message may quote the answer.
-							throw new ApiError(response.status, 'invalid_response', 'answer is not JSON');
-						}
-					}
-				} catch (error) {
-					failure = error;
-				}
+			let response: Response;
+			try {
+				response = await client.post(path, {
+					body: JSON.stringify(body),
+					headers: {'content-type': 'text/plain;charset=UTF-8', ...(token ? {authorization: `Bearer ${token}`} : {})},
+					keepalive: beacon || hidden,
+					...(beacon ? {retry: 0} : {}),
+				});
+			} catch (error) {
+				throw await toSignetError(error, apiHost);
+			}
 
-				if (failure instanceof SignetError || beacon || attempt > retries || (response && !retryable(response.status))) {
-					throw await toSignetError(failure ?? response, apiHost);
-				}
-
-				await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt, response)));
+			try {
+				return await response.json();
+			} catch {
+				// Not chained either: the parser's message may quote the answer.
+				throw new ApiError(response.status, 'invalid_response', 'answer is not JSON');
 			}
 		},
 	};

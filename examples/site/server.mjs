@@ -24,10 +24,11 @@ const PAGES = new Map([
 	['/esm.html', 'esm.html'],
 ]);
 const ASSETS = new Set(['/app.js', '/esm.js', '/style.css', '/favicon.svg']);
-// The built browser files are served from the repository; anything else
-// there (the server build, examples/*.mjs) is not.
+// Built files and ky (the ESM build's one dependency) are served from the
+// repository; anything else there (the server build, examples/*.mjs) is not.
 const MOUNTS = [
 	{prefix: '/dist/', directory: join(ROOT, 'dist'), allow: /^signet\.(umd\.js|mjs)(\.map)?$/},
+	{prefix: '/node_modules/ky/distribution/', directory: join(ROOT, 'node_modules/ky/distribution'), allow: /\.js(\.map)?$/},
 ];
 const TYPES = {
 	'.html': 'text/html; charset=utf-8',

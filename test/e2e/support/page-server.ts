@@ -1,5 +1,5 @@
 // The customer's web server in the browser suites: serves the built SDK
-// (/dist/*), one inline HTML page
+// (/dist/*), ky for the ESM page (/node_modules/ky/*), one inline HTML page
 // per test, and /sign, the customer's backend signing with signIdentity.
 // Tests can hold a path's answer until they release it, and count requests.
 import {readFileSync} from 'node:fs';
@@ -10,8 +10,8 @@ import {fileURLToPath} from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-// Only this folder of the repository is served, and nothing above it.
-const DIST = resolve(ROOT, 'dist');
+// Only these folders of the repository are served, and nothing above them.
+const SERVED = [resolve(ROOT, 'dist'), resolve(ROOT, 'node_modules/ky')];
 
 const TYPES: Record<string, string> = {
 	'.html': 'text/html; charset=utf-8',
@@ -124,12 +124,13 @@ function signed(url: URL, sign: (userId: string, ttlSeconds?: number) => Signed)
 }
 
 function served(path: string): Content | undefined {
-	if (!path.startsWith('/dist/')) {
+	const [prefix, folder] = path.startsWith('/dist/') ? ['/dist/', SERVED[0]] : path.startsWith('/node_modules/ky/') ? ['/node_modules/ky/', SERVED[1]] : [];
+	if (!prefix || !folder) {
 		return undefined;
 	}
 
-	const file = resolve(DIST, decodeURIComponent(path.slice('/dist/'.length)));
-	if (!file.startsWith(DIST + sep)) {
+	const file = resolve(folder, decodeURIComponent(path.slice(prefix.length)));
+	if (!file.startsWith(folder + sep)) {
 		return undefined;
 	}
 

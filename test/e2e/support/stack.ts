@@ -33,7 +33,7 @@ export function umdPage(): string {
  * would resolve it) and exposes the module as window.signet.
  */
 export function esmPage(): string {
-	const imports = {'signet-js': '/dist/signet.mjs'};
+	const imports = {'signet-js': '/dist/signet.mjs', ky: '/node_modules/ky/distribution/index.js'};
 	return `<!doctype html><html><head><meta charset="utf-8">
 <script type="importmap">${JSON.stringify({imports})}</script>
 <script type="module">import * as signet from 'signet-js'; window.signet = signet;</script>
