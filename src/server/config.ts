@@ -36,9 +36,9 @@ export type ClientConfig = {
 	 * The key that reads this client's readiness report
 	 * (`GET /v1/readiness` with `Authorization: Bearer <adminKey>`): at
 	 * least 16 characters, and none of the signing keys. Without it the
-	 * report answers 401.
+	 * report answers 401. `undefined` (an unset environment variable) is the same as none.
 	 */
-	adminKey?: string;
+	adminKey?: string | undefined;
 };
 
 /** The configuration of {@link createIdentityHandler}. */

@@ -57,6 +57,7 @@ declare const OLD_KEY: string;
 declare const NEW_KEY: string;
 declare const KEY_2024: string;
 declare const KEY_2025: string;
+declare const KEY_2023: string;
 declare const plans: {of(userId: string): Promise<string>};
 declare const handler: import('signet-js/server').IdentityHandler;
 declare const clients: import('signet-js/server').IdentityHandlerConfig['clients'];
