@@ -19,6 +19,8 @@ export type IdentifyCall = BaseCall & {
 	metadata?: Record<string, unknown>;
 	hash?: string;
 	expiration?: string;
+	/** A signed identity token, instead of `hash` and `expiration`. */
+	token?: string;
 };
 
 /** `POST /v1/user`, checked. */
@@ -60,7 +62,7 @@ export function checkCall(route: Route, body: unknown): CallResult {
 		return problem('body', 'the body must be a JSON object');
 	}
 
-	const {clientToken, anonymousId, messageId, sentAt, userId, metadata, hash, expiration} = body;
+	const {clientToken, anonymousId, messageId, sentAt, userId, metadata, hash, expiration, token} = body;
 	if (typeof clientToken !== 'string' || clientToken === '') {
 		return problem('clientToken', 'clientToken must be a non-empty string: the public client token');
 	}
@@ -115,7 +117,11 @@ export function checkCall(route: Route, body: unknown): CallResult {
 		return problem('expiration', 'expiration must be a date string such as 2026-11-21T12:00:00.000Z when given');
 	}
 
-	return {ok: true, call: {...withMetadata, route, userId: userId as string, hash, expiration: expiration as string | undefined}};
+	if (token !== undefined && (typeof token !== 'string' || hash !== undefined || expiration !== undefined)) {
+		return problem('token', 'token must be a string when given (a signed identity token), and is sent instead of hash and expiration, never with them');
+	}
+
+	return {ok: true, call: {...withMetadata, route, userId: userId as string, hash, expiration: expiration as string | undefined, token}};
 }
 
 function problem(field: string, message: string): {ok: false; field: string; message: string} {

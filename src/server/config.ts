@@ -2,14 +2,27 @@ import {MemoryStore} from './memory-store';
 import {guardStore} from './store-failure';
 import {keyId, secretList} from './secrets';
 import type {IdentityStore} from './store';
+import {publicKeyText, type PublicJwk, type TokenKeys, tokenKeyring} from './token-keys';
 
 /** What a client's `variables` callback answers: the personalised values a verified user gets. */
 export type Variables = Record<string, unknown>;
 
 /** One client of the reference API, keyed by its public client token. */
 export type ClientConfig = {
-	/** Active private keys, newest last. During a rotation list both. */
-	secrets: string[];
+	/**
+	 * Active private keys, newest last. During a rotation list both. They
+	 * verify hashes and HS256 identity tokens. May be left out when the
+	 * client has `publicKeys`.
+	 */
+	secrets?: string[];
+	/**
+	 * Public keys (JWKs: EC P-256, OKP Ed25519 or RSA, each with an optional
+	 * `kid`) that verify identity tokens signed ES256, EdDSA or RS256 by the
+	 * customer's own private key, which the API never holds. A JWK with
+	 * private parts (`d`) is refused at start-up.
+	 * @default []
+	 */
+	publicKeys?: PublicJwk[];
 	/**
 	 * Refuse (403) identify calls whose hash is missing, wrong or expired.
 	 * Off, the API answers 200 with `verified: false` and says in
@@ -88,8 +101,10 @@ export type RateLimits = {max: number; windowMs: number; perUser: number; perIp:
 export type Client = {
 	token: string;
 	secrets: string[];
-	/** The fingerprint of each key in `secrets`, in the same order: what sessions record. */
+	/** The fingerprint of each key in `secrets`, then in `publicKeys`, in that order (a `keyIndex` picks one): what sessions record. */
 	keyIds: string[];
+	/** The keys identity tokens are checked with: one object per client, so its imported keys are cached. */
+	tokenKeys: TokenKeys;
 	enforce: boolean;
 	origins: Set<string>;
 	variables?: (userId: string) => Variables | Promise<Variables>;
@@ -230,7 +245,13 @@ function clientFrom(token: string, client: ClientConfig): Client {
 		throw new TypeError(`${name} must be an object with secrets`);
 	}
 
-	const {secrets, enforce = false, allowedOrigins = [], variables, retiredSecrets = [], adminKey} = client;
+	const {publicKeys = [], enforce = false, allowedOrigins = [], variables, retiredSecrets = [], adminKey} = client;
+	if (!Array.isArray(publicKeys)) {
+		throw new TypeError(`${name}.publicKeys must be a list of public JWKs`);
+	}
+
+	// A client that verifies tokens with public keys only needs no secret.
+	const secrets = client.secrets ?? (publicKeys.length > 0 ? [] : undefined);
 	if (!Array.isArray(secrets) && typeof secrets !== 'string') {
 		throw new TypeError(`${name}.secrets must list the client's private keys, newest last`);
 	}
@@ -247,7 +268,15 @@ function clientFrom(token: string, client: ClientConfig): Client {
 		throw new TypeError(`${name}.variables must be a function of the user id`);
 	}
 
-	const active = [...secretList(secrets, `${name}.secrets`)];
+	const active = secrets.length === 0 && publicKeys.length > 0 ? [] : [...secretList(secrets, `${name}.secrets`)];
+	const tokenKeys = Object.freeze({secrets: active, publicKeys: [...publicKeys]});
+	try {
+		// Checked (and imported) now, so a wrong key fails at start-up.
+		void tokenKeyring(tokenKeys);
+	} catch (error) {
+		throw new TypeError(`${name}.${(error as Error).message}`);
+	}
+
 	const retired = retiredKeys(retiredSecrets, active, `${name}.retiredSecrets`);
 	if (adminKey !== undefined && (typeof adminKey !== 'string' || adminKey.length < MIN_ADMIN_KEY_LENGTH)) {
 		throw new TypeError(`${name}.adminKey must be a string of at least ${MIN_ADMIN_KEY_LENGTH} characters (a random key, not a password)`);
@@ -262,7 +291,8 @@ function clientFrom(token: string, client: ClientConfig): Client {
 	return {
 		token,
 		secrets: active,
-		keyIds: active.map((key) => keyId(key)),
+		keyIds: [...active.map((key) => keyId(key)), ...publicKeys.map((jwk) => keyId(publicKeyText(jwk)))],
+		tokenKeys,
 		enforce,
 		origins: new Set(allowedOrigins.map((origin) => originFrom(origin, `${name}.allowedOrigins`))),
 		variables,

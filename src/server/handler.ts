@@ -165,6 +165,11 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 		context.redact.push(call.hash, call.hash.trim());
 	}
 
+	// An identity token is a credential too; its signature part alone would be enough to blank.
+	if (call.route === 'identify' && call.token !== undefined && call.token.length >= 16) {
+		context.redact.push(call.token, ...call.token.split('.').filter((part) => part.length >= 16));
+	}
+
 	if (client === undefined) {
 		return errorReply(401, 'unknown_client_token', 'no client has this client token: copy it again from your dashboard');
 	}

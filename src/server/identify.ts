@@ -1,13 +1,13 @@
 import type {IdentifyCall} from './body';
 import type {Client, Settings, Variables} from './config';
-import {HINT_MESSAGES, type Hint, hintFor} from './hints';
+import {HINT_MESSAGES, type Hint} from './hints';
+import {proveIdentity} from './prove';
 import {rateLimited} from './rate-limit';
 import {errorReply, type Reply, VERIFICATION_MESSAGES} from './reply';
 import {openSession, type SessionAnswer} from './session';
 import {applyToUser} from './user-record';
 import {variablesFor} from './variables';
 import type {VerificationOutcome} from '../shared/verification';
-import {DEFAULT_CLOCK_SKEW_SECONDS, verifyIdentity} from './verify';
 
 /** The 200 answer of `/v1/identify` and `/v1/user`. */
 export type IdentityAnswer = {
@@ -26,7 +26,7 @@ export type IdentityAnswer = {
 };
 
 /**
- * Applies `POST /v1/identify`: verifies the hash against the client's
+ * Applies `POST /v1/identify`: verifies the hash or token against the client's
  * keys and records the outcome, refuses it (403) when the client enforces
  * verification, else updates the user's one record and answers whether it
  * was verified. Only a verified call gets variables and a session;
@@ -37,9 +37,9 @@ export type IdentityAnswer = {
  * // {status: 200, body: {userId: '42', verified: true, verification: 'ok', variables: {…}, session: {…}}}
  */
 export async function identify(settings: Settings, client: Client, call: IdentifyCall, now: Date): Promise<Reply> {
-	const {clientToken, anonymousId, userId, metadata, hash, expiration} = call;
-	const result = verifyIdentity({userId, hash, expiration}, client.secrets, {now});
-	const hint = result.ok ? undefined : hintFor(result.code, {userId, hash, expiration}, client, settings.clients);
+	const {clientToken, anonymousId, userId, metadata} = call;
+	const result = await proveIdentity(settings, client, call, now);
+	const hint = result.ok ? undefined : result.hint;
 	const verification = result.ok ? 'ok' : result.code;
 	await settings.store.recordOutcome(hint === undefined ? {clientToken, userId, code: verification, at: now} : {clientToken, userId, code: verification, hint, at: now});
 	const message = result.ok ? undefined : hint === undefined ? VERIFICATION_MESSAGES[result.code] : HINT_MESSAGES[hint];
@@ -60,14 +60,15 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	// Asked before anything is written, so a throwing callback leaves no
 	// half-applied call behind for the retry to apply again.
 	const variables = result.ok ? await variablesFor(client, userId) : {};
-	const applied = await applyToUser(settings, {clientToken, userId, anonymousId, metadata, verification, now});
+	// Only a verified token's attributes are signed: they win over metadata.
+	const attributes = result.ok ? result.attributes : undefined;
+	const applied = await applyToUser(settings, {clientToken, userId, anonymousId, metadata, attributes, verification, now});
 	if (!applied.ok) {
 		return applied.reply;
 	}
 
-	const validUntil = expiration === undefined ? undefined : Date.parse(expiration) + DEFAULT_CLOCK_SKEW_SECONDS * 1000;
 	const keyId = result.ok ? client.keyIds[result.keyIndex] : '';
-	const session = result.ok ? await openSession(settings, {clientToken, userId, anonymousId, keyId, now, validUntil}) : null;
+	const session = result.ok ? await openSession(settings, {clientToken, userId, anonymousId, keyId, now, validUntil: result.validUntil}) : null;
 	const explained = {...(hint && {hint}), ...(message && {message})};
 	const ignored = applied.ignored.length === 0 ? {} : {ignored: applied.ignored};
 	const body: IdentityAnswer = {userId, anonymousId, verified: result.ok, verification, variables, session, ...explained, ...ignored};

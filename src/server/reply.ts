@@ -32,6 +32,8 @@ export const VERIFICATION_MESSAGES: Record<VerificationCode, string> = {
 	hash_missing: 'no hash was sent: sign the user id on your server and pass the hash to identifyUser',
 	hash_invalid: 'the hash does not match this user id: signed with another key, another user id, or altered',
 	hash_expired: 'the hash has expired: sign the user id again with a later expiration',
+	token_invalid: "the identity token is not valid here: signed with a key this client does not have, for another user id or client, with another algorithm than the key's, or altered",
+	token_expired: 'the identity token has expired: sign a new one on your server, or pass refreshIdentity',
 };
 
 /**

@@ -93,7 +93,9 @@ export async function signIdentityToken(user: TokenUser, secret: string, options
 		jwt.setAudience(audience);
 	}
 
-	const token = await jwt.sign(new TextEncoder().encode(secret));
+	// Bytes made by the global Uint8Array, the one jose's instanceof checks
+	// against: a test environment (jsdom) may swap it and TextEncoder.
+	const token = await jwt.sign(Uint8Array.from(Buffer.from(secret, 'utf8')));
 	if (token.length > MAX_TOKEN_LENGTH) {
 		throw new SigningError('token_too_large', `the token would be ${token.length} characters; the API accepts ${MAX_TOKEN_LENGTH}: sign fewer attributes`);
 	}

@@ -24,6 +24,21 @@ export type TokenKey = {
 	thumbprint?: string;
 };
 
+// The members that identify a public key (RFC 7638), per key type.
+const IDENTIFYING: Record<string, string[]> = {EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'], RSA: ['e', 'kty', 'n']};
+
+/**
+ * A public key's identifying members as canonical JSON (RFC 7638's
+ * thumbprint input), synchronously: what its fingerprint is made from.
+ *
+ * @example
+ * publicKeyText({kty: 'OKP', crv: 'Ed25519', x: 'abc', kid: 'k1'}) // '{"crv":"Ed25519","kty":"OKP","x":"abc"}'
+ */
+export function publicKeyText(jwk: PublicJwk): string {
+	const record = jwk as Record<string, unknown>;
+	return JSON.stringify(Object.fromEntries((IDENTIFYING[record.kty as string] ?? []).map((member) => [member, record[member]])));
+}
+
 // A JWK member that only a private (or symmetric) key has: such a key must
 // never sit in a verifier's configuration, where it could sign tokens.
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
@@ -77,8 +92,7 @@ function importAll(keys: TokenKeys): Promise<TokenKey[]> {
 	});
 	const algorithms = publicKeys.map((jwk, index) => algorithmsOf(jwk, `publicKeys[${index}]`));
 	const fromSecrets = secrets.map(async (secret, index): Promise<TokenKey> => {
-		const bytes = new TextEncoder().encode(secret);
-		const key = await crypto.subtle.importKey('raw', bytes, {name: 'HMAC', hash: 'SHA-256'}, false, ['verify']);
+		const key = await crypto.subtle.importKey('raw', Buffer.from(secret, 'utf8'), {name: 'HMAC', hash: 'SHA-256'}, false, ['verify']);
 		return {index, algorithms: ['HS256'], key};
 	});
 	const fromPublic = publicKeys.map(async (jwk, index): Promise<TokenKey> => {

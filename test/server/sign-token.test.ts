@@ -1,35 +1,9 @@
-import {spawnSync} from 'node:child_process';
 import {decodeJwt, decodeProtectedHeader} from 'jose';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {MAX_TOKEN_LENGTH, signIdentityToken, SigningError, verifyIdentityToken} from '../../src/server/index';
-import {keyPair, type Pair} from './token-keys';
+import {hasPyJwt, keyPair, pyjwt, type Pair} from './token-keys';
 
 const SECRET = 'sk_test_5fJ9q2LmX7';
-
-// Debian's python3-jwt is installed for /usr/bin/python3; the python3 on a
-// developer's PATH may be another one without it. CI installs python3-jwt.
-const PYTHON = '/usr/bin/python3';
-const hasPyJwt = spawnSync(PYTHON, ['-c', 'import jwt, cryptography'], {encoding: 'utf8'}).status === 0;
-if (!hasPyJwt) {
-	console.warn(`PyJWT tests skipped: ${PYTHON} cannot import jwt (apt-get install python3-jwt)`);
-}
-
-// What the README shows for Python, word for word: jwt.encode with the
-// claims, the key and the algorithm; a kid goes in the headers.
-const PYJWT = `
-import sys, json, jwt
-out = []
-for case in json.load(sys.stdin):
-    headers = {"kid": case["kid"]} if case.get("kid") else None
-    out.append(jwt.encode(case["claims"], case["key"], algorithm=case["alg"], headers=headers))
-print(json.dumps(out))
-`;
-
-function pyjwt(cases: Array<{alg: string; key: string; claims: Record<string, unknown>; kid?: string}>): string[] {
-	const run = spawnSync(PYTHON, ['-c', PYJWT], {input: JSON.stringify(cases), encoding: 'utf8'});
-	expect(run.status, run.stderr).toBe(0);
-	return JSON.parse(run.stdout) as string[];
-}
 
 let es: Pair;
 beforeAll(async () => {

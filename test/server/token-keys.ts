@@ -1,6 +1,7 @@
 // Key pairs for the token suites, made once per file with jose: the
 // private half signs like a customer's server would, the public JWK is what
 // the API is configured with.
+import {spawnSync} from 'node:child_process';
 import {exportJWK, exportPKCS8, generateKeyPair, SignJWT, type JWTPayload} from 'jose';
 import type {PublicJwk} from '../../src/server/index';
 
@@ -32,4 +33,40 @@ export async function joseToken(pair: Pair | Uint8Array, claims: JWTPayload, hea
 	const key = pair instanceof Uint8Array ? pair : pair.privateKey;
 	const alg = header.alg ?? (pair instanceof Uint8Array ? 'HS256' : pair.alg);
 	return new SignJWT(claims).setProtectedHeader({...header, alg}).sign(key);
+}
+
+// Debian's python3-jwt is installed for /usr/bin/python3; the python3 on a
+// developer's PATH may be another one without it. CI installs python3-jwt.
+const PYTHON = '/usr/bin/python3';
+
+/** Whether PyJWT can run here; the suites that need it skip (saying why) when not. */
+export const hasPyJwt = spawnSync(PYTHON, ['-c', 'import jwt, cryptography'], {encoding: 'utf8'}).status === 0;
+if (!hasPyJwt) {
+	console.warn(`PyJWT tests skipped: ${PYTHON} cannot import jwt (apt-get install python3-jwt)`);
+}
+
+// What the README shows for Python, word for word: jwt.encode with the
+// claims, the key and the algorithm; a kid goes in the headers.
+const PYJWT = `
+import sys, json, jwt
+out = []
+for case in json.load(sys.stdin):
+    headers = {"kid": case["kid"]} if case.get("kid") else None
+    out.append(jwt.encode(case["claims"], case["key"], algorithm=case["alg"], headers=headers))
+print(json.dumps(out))
+`;
+
+/**
+ * Tokens signed by PyJWT, one per case: `key` is the HS256 secret or the PEM private key.
+ *
+ * @example
+ * const [token] = pyjwt([{alg: 'ES256', key: es.pem, kid: 'es-1', claims: {sub: '42'}}]);
+ */
+export function pyjwt(cases: Array<{alg: string; key: string; claims: Record<string, unknown>; kid?: string}>): string[] {
+	const run = spawnSync(PYTHON, ['-c', PYJWT], {input: JSON.stringify(cases), encoding: 'utf8'});
+	if (run.status !== 0) {
+		throw new Error(`PyJWT failed: ${run.stderr}`);
+	}
+
+	return JSON.parse(run.stdout) as string[];
 }
