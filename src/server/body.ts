@@ -1,5 +1,6 @@
 import {FORBIDDEN_KEYS, MAX_METADATA_BYTES} from '../shared/limits';
 import {expirationString, userIdProblem} from '../shared/message';
+import {jsonBytesOver} from './merge-user';
 
 /** The three calls of the wire protocol. */
 export type Route = 'identify' | 'user' | 'logout';
@@ -190,9 +191,7 @@ export function metadataProblemOf(metadata: unknown): string | undefined {
 		}
 	}
 
-	// A UTF-16 unit is at most 3 UTF-8 bytes: most metadata is measured without encoding it.
-	const json = JSON.stringify(metadata);
-	if (json.length * 3 > MAX_METADATA_BYTES && Buffer.byteLength(json, 'utf8') > MAX_METADATA_BYTES) {
+	if (jsonBytesOver(metadata, MAX_METADATA_BYTES)) {
 		return `must be at most ${MAX_METADATA_BYTES} bytes as JSON`;
 	}
 
