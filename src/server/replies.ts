@@ -51,8 +51,10 @@ export class RememberedReplies {
 	 * again then). `replayed` says the answer came from memory.
 	 */
 	async once(key: CallKey, content: CallContent, now: Date, apply: () => Promise<Reply>): Promise<{reply: Reply; replayed: boolean}> {
-		const id = derive('signet reply id', key).toString('hex');
-		const fingerprint = derive('signet reply fingerprint', key, JSON.stringify([content.body, content.bearerToken ?? null])).toString('hex');
+		// The ids are written once per call; every value below is derived from them.
+		const ids = JSON.stringify([key.route, key.clientToken, key.anonymousId, key.messageId]);
+		const id = derive('signet reply id', ids).toString('hex');
+		const fingerprint = derive('signet reply fingerprint', ids, JSON.stringify([content.body, content.bearerToken ?? null])).toString('hex');
 		const running = this.#running.get(id);
 		if (running !== undefined) {
 			return running.fingerprint === fingerprint ? {reply: await running.work, replayed: true} : {reply: reused(), replayed: false};
@@ -60,7 +62,7 @@ export class RememberedReplies {
 
 		let replayed = true;
 		// Registered before the first await, so a copy arriving meanwhile finds it.
-		const work = this.#recallOrApply(id, fingerprint, key, now, () => {
+		const work = this.#recallOrApply(id, fingerprint, ids, now, () => {
 			replayed = false;
 			return apply();
 		});
@@ -73,7 +75,7 @@ export class RememberedReplies {
 		}
 	}
 
-	async #recallOrApply(id: string, fingerprint: string, key: CallKey, now: Date, apply: () => Promise<Reply>): Promise<Reply> {
+	async #recallOrApply(id: string, fingerprint: string, ids: string, now: Date, apply: () => Promise<Reply>): Promise<Reply> {
 		const claim = {key: id, fingerprint, now, expiresAt: new Date(now.getTime() + this.#ttlMs), staleBefore: new Date(now.getTime() - STALE_MS)};
 		for (let waited = 0; ; waited += POLL_MS) {
 			const found = await this.#store.claimReply(claim);
@@ -86,7 +88,7 @@ export class RememberedReplies {
 			}
 
 			if (found.state === 'done') {
-				const remembered = open(found.sealed, key);
+				const remembered = open(found.sealed, ids);
 				if (remembered !== undefined) {
 					return remembered;
 				}
@@ -109,7 +111,7 @@ export class RememberedReplies {
 		}
 
 		if (reply.status < 500 && reply.status !== 429) {
-			await this.#store.finishReply(id, seal(reply, key));
+			await this.#store.finishReply(id, seal(reply, ids));
 		} else {
 			await this.#store.releaseReply(id);
 		}
@@ -126,23 +128,22 @@ function reused(): Reply {
 // answer in the store, the other encrypts it.
 // The fingerprint hashes the content with the ids, message id included: the
 // store cannot test guesses of a low-entropy body against it.
-function derive(label: string, key: CallKey, content = ''): Buffer {
-	const ids = JSON.stringify([key.route, key.clientToken, key.anonymousId, key.messageId]);
+function derive(label: string, ids: string, content = ''): Buffer {
 	return createHash('sha256').update(`${label}\u0000${ids}\u0000${content}`).digest();
 }
 
-function seal(reply: Reply, key: CallKey): string {
+function seal(reply: Reply, ids: string): string {
 	const iv = randomBytesFromPool(12);
-	const cipher = createCipheriv('aes-256-gcm', derive('signet reply key', key), iv);
+	const cipher = createCipheriv('aes-256-gcm', derive('signet reply key', ids), iv);
 	const data = Buffer.concat([cipher.update(JSON.stringify(reply), 'utf8'), cipher.final()]);
 	return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64url');
 }
 
 // A reply that does not open (a corrupted store) is treated as never given.
-function open(sealed: string, key: CallKey): Reply | undefined {
+function open(sealed: string, ids: string): Reply | undefined {
 	try {
 		const bytes = Buffer.from(sealed, 'base64url');
-		const decipher = createDecipheriv('aes-256-gcm', derive('signet reply key', key), bytes.subarray(0, 12));
+		const decipher = createDecipheriv('aes-256-gcm', derive('signet reply key', ids), bytes.subarray(0, 12));
 		decipher.setAuthTag(bytes.subarray(12, 28));
 		const text = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
 		return JSON.parse(text) as Reply;
