@@ -1,8 +1,10 @@
 // A throwaway PostgreSQL database for the API bench's PostgresStore target,
 // started by the test suites' own harness (test/support/postgres.ts: initdb
 // and pg_ctl in a temporary directory, a free loopback port), which esbuild
-// turns into JavaScript for plain node. Answers {url, close()}, or {skipped}
-// saying why there is no database to measure.
+// turns into JavaScript for plain node, as durable as PostgreSQL's defaults
+// (fsync and synchronous_commit on: every commit waits for its WAL flush, as
+// in production; the test suites turn that off). Answers {url, close()}, or
+// {skipped} saying why there is no database to measure.
 import {existsSync, rmSync} from 'node:fs';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 
@@ -24,7 +26,7 @@ export async function startBenchDatabase() {
 			return {skipped: 'no PostgreSQL binaries (apt-get install -y postgresql, or set SIGNET_POSTGRES_BIN)'};
 		}
 
-		const cluster = await startPostgres();
+		const cluster = await startPostgres({durable: true});
 		return {url: await cluster.createDatabase(), close: () => cluster.remove()};
 	} finally {
 		rmSync(compiled, {force: true});

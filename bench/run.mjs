@@ -3,7 +3,9 @@
 // tables and writes bench/results.json. It measures, it never asserts: the
 // budgets are tests (test/size.test.ts, test/budget.test.ts).
 // `npm run bench -- api` measures only the API's throughput and keeps the
-// other figures of bench/results.json as they were.
+// other figures of bench/results.json as they were; `npm run bench -- api
+// postgres bare` measures only the targets named (the last is the floor)
+// and prints them without writing results.json, whose table is one run.
 import {cpus} from 'node:os';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {launchChromium} from '../test/support/chromium.mjs';
@@ -18,6 +20,7 @@ import {formatResults} from './table.mjs';
 
 const file = new URL('results.json', import.meta.url);
 const apiOnly = process.argv[2] === 'api';
+const apiTargets = apiOnly ? process.argv.slice(3) : [];
 const started = Date.now();
 const cpuList = cpus();
 const machine = {date: new Date().toISOString(), command: 'npm run bench', node: process.version, cpus: `${cpuList.length} × ${cpuList[0]?.model.trim() ?? 'unknown CPU'}`};
@@ -25,7 +28,7 @@ let results;
 if (apiOnly) {
 	const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 	console.log('API throughput (A B A B):');
-	results = {...previous, api: {...machine, ...(await measureApiLoad())}};
+	results = {...previous, api: {...machine, ...(await measureApiLoad(apiTargets.length > 0 ? {targets: apiTargets} : {}))}};
 } else {
 	const sizes = await measureSizes();
 	const pages = await startPageServer();
@@ -53,6 +56,9 @@ if (apiOnly) {
 
 const seconds = Math.round((Date.now() - started) / 1000);
 (apiOnly ? results.api : results).durationSeconds = seconds;
-writeFileSync(file, `${JSON.stringify(results, null, '\t')}\n`);
+if (apiTargets.length === 0) {
+	writeFileSync(file, `${JSON.stringify(results, null, '\t')}\n`);
+}
+
 console.log(formatResults(results));
-console.log(`\nWrote bench/results.json in ${seconds} s.`);
+console.log(apiTargets.length === 0 ? `\nWrote bench/results.json in ${seconds} s.` : `\nMeasured ${apiTargets.join(', ')} in ${seconds} s; bench/results.json left as it was.`);

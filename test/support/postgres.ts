@@ -1,7 +1,8 @@
 // A throwaway PostgreSQL cluster for the suites that need a real database:
 // initdb + pg_ctl in a temporary directory, as an unprivileged user (the
 // server refuses to run as root, and CI runs tests as root), on a free
-// loopback port, with fsync off, removed afterwards. No PostgreSQL on the
+// loopback port, with fsync off (or as durable as PostgreSQL's defaults, for
+// the bench), removed afterwards. No PostgreSQL on the
 // machine: those suites are skipped with a message, unless
 // SIGNET_REQUIRE_POSTGRES=1 (CI) makes that a failure.
 import {execFileSync, spawn} from 'node:child_process';
@@ -81,14 +82,19 @@ const SERVER_USER = ['postgres', 'nobody'].find((user) => {
 
 /**
  * Creates and starts a cluster, owned by an unprivileged user when the
- * tests run as root.
+ * tests run as root. Tests run it with fsync and synchronous commit off
+ * (nothing there must survive a crash, and commits then cost no disk
+ * flush); `durable: true` keeps PostgreSQL's defaults (fsync,
+ * synchronous_commit, full_page_writes on), as a production database runs
+ * and as the bench measures it.
  *
  * @example
  * const cluster = await startPostgres();
  * const url = await cluster.createDatabase();
  * afterAll(() => cluster.remove());
+ * const measured = await startPostgres({durable: true});
  */
-export async function startPostgres(): Promise<PostgresCluster> {
+export async function startPostgres({durable = false}: {durable?: boolean} = {}): Promise<PostgresCluster> {
 	if (!postgresBin) {
 		throw new Error('No PostgreSQL binaries: apt-get install -y postgresql');
 	}
@@ -111,7 +117,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
 	await run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '-N', '--no-instructions']);
 	let port = 0;
 	const start = () => {
-		const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+		const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+		const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}${fast} -c max_connections=200`;
 		return run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', options, 'start']);
 	};
 	const stop = (mode: string) => run('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']);
