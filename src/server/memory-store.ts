@@ -1,3 +1,4 @@
+import {LruMap} from './lru-map';
 import {mergeUserRecord} from './merge-user';
 import {OutcomeTally} from './outcome-tally';
 import type {ClaimResult, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, StoredReply, UserChange, UserRecord} from './store';
@@ -48,14 +49,13 @@ type Counter = {end: number; count: number};
  * store.users('ct_demo'); // [{userId: '42', applied: 1, …}]
  */
 export class MemoryStore implements IdentityStore {
-	readonly #users = new Map<string, UserRecord>();
-	readonly #sessions = new Map<string, SessionRecord>();
+	readonly #users: LruMap<UserRecord>;
+	readonly #sessions: LruMap<SessionRecord>;
 	/** Token hashes of each visitor's sessions, for logout. */
 	readonly #visitorSessions = new Map<string, Set<string>>();
-	readonly #replies = new Map<string, StoredReply>();
-	readonly #counters = new Map<string, Counter>();
+	readonly #replies: LruMap<StoredReply>;
+	readonly #counters: LruMap<Counter>;
 	readonly #outcomes: OutcomeTally;
-	readonly #limits: Required<MemoryStoreOptions>;
 
 	constructor(options: MemoryStoreOptions = {}) {
 		const limits = {maxUsers: 10_000, maxSessions: 100_000, maxReplies: 10_000, maxCounters: 100_000, outcomeRetentionMs: 7 * 24 * 60 * 60 * 1000, ...options};
@@ -65,7 +65,11 @@ export class MemoryStore implements IdentityStore {
 			}
 		}
 
-		this.#limits = limits;
+		this.#users = new LruMap(limits.maxUsers);
+		// A session forgotten for room is forgotten by its visitor too.
+		this.#sessions = new LruMap(limits.maxSessions, (tokenHash, session) => this.#forgetVisitorSession(session));
+		this.#replies = new LruMap(limits.maxReplies);
+		this.#counters = new LruMap(limits.maxCounters);
 		this.#outcomes = new OutcomeTally(limits.outcomeRetentionMs, limits.maxUsers);
 	}
 
@@ -73,7 +77,7 @@ export class MemoryStore implements IdentityStore {
 		const key = userKey(clientToken, userId);
 		const record = this.#users.get(key);
 		if (record !== undefined) {
-			touch(this.#users, key, record, this.#limits.maxUsers);
+			this.#users.touch(key, record);
 		}
 
 		return record;
@@ -83,7 +87,7 @@ export class MemoryStore implements IdentityStore {
 		const key = userKey(change.clientToken, change.userId);
 		const result = mergeUserRecord(this.#users.get(key), change);
 		if (result.ok) {
-			touch(this.#users, key, result.record, this.#limits.maxUsers);
+			this.#users.touch(key, result.record);
 		}
 
 		return result;
@@ -96,14 +100,11 @@ export class MemoryStore implements IdentityStore {
 	putSession(record: SessionRecord): void {
 		const session = Object.freeze({...record});
 		this.deleteSession(session.tokenHash);
-		this.#sessions.set(session.tokenHash, session);
 		const visitor = visitorKey(session);
 		const hashes = this.#visitorSessions.get(visitor) ?? new Set();
 		hashes.add(session.tokenHash);
 		this.#visitorSessions.set(visitor, hashes);
-		while (this.#sessions.size > this.#limits.maxSessions) {
-			this.deleteSession(this.#sessions.keys().next().value!);
-		}
+		this.#sessions.touch(session.tokenHash, session);
 	}
 
 	deleteSession(tokenHash: string): void {
@@ -113,12 +114,7 @@ export class MemoryStore implements IdentityStore {
 		}
 
 		this.#sessions.delete(tokenHash);
-		const visitor = visitorKey(session);
-		const hashes = this.#visitorSessions.get(visitor);
-		hashes?.delete(tokenHash);
-		if (hashes?.size === 0) {
-			this.#visitorSessions.delete(visitor);
-		}
+		this.#forgetVisitorSession(session);
 	}
 
 	deleteSessions(match: {clientToken: string; userId: string; anonymousId: string}): number {
@@ -138,7 +134,7 @@ export class MemoryStore implements IdentityStore {
 		}
 
 		const claim = {key, fingerprint, sealed: null, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString()};
-		touch(this.#replies, key, Object.freeze(claim), this.#limits.maxReplies);
+		this.#replies.touch(key, Object.freeze(claim));
 		return {state: 'claimed'};
 	}
 
@@ -147,7 +143,7 @@ export class MemoryStore implements IdentityStore {
 		// A claim forgotten meanwhile (the store was full) stays forgotten: a
 		// retry then runs the call again rather than meet a stranger's answer.
 		if (claim !== undefined) {
-			this.#replies.set(key, Object.freeze({...claim, sealed}));
+			this.#replies.replace(key, Object.freeze({...claim, sealed}));
 		}
 	}
 
@@ -162,7 +158,7 @@ export class MemoryStore implements IdentityStore {
 			let counter = this.#counters.get(name);
 			if (counter === undefined || counter.end !== start + windowMs) {
 				counter = {end: start + windowMs, count: 0};
-				touch(this.#counters, name, counter, this.#limits.maxCounters);
+				this.#counters.touch(name, counter);
 			}
 
 			return ++counter.count;
@@ -171,6 +167,15 @@ export class MemoryStore implements IdentityStore {
 
 	recordOutcome(outcome: Outcome): void {
 		this.#outcomes.record(outcome);
+	}
+
+	#forgetVisitorSession(session: SessionRecord): void {
+		const visitor = visitorKey(session);
+		const hashes = this.#visitorSessions.get(visitor);
+		hashes?.delete(session.tokenHash);
+		if (hashes?.size === 0) {
+			this.#visitorSessions.delete(visitor);
+		}
 	}
 
 	readiness(clientToken: string, since: Date): OutcomeSummary {
@@ -185,13 +190,13 @@ export class MemoryStore implements IdentityStore {
 			}
 		}
 
-		for (const [key, reply] of this.#replies) {
+		for (const [key, reply] of this.#replies.entries()) {
 			if (Date.parse(reply.expiresAt) <= time) {
 				this.#replies.delete(key);
 			}
 		}
 
-		for (const [key, counter] of this.#counters) {
+		for (const [key, counter] of this.#counters.entries()) {
 			if (counter.end <= time) {
 				this.#counters.delete(key);
 			}
@@ -238,14 +243,4 @@ function userKey(clientToken: string, userId: string): string {
 
 function visitorKey({clientToken, userId, anonymousId}: {clientToken: string; userId: string; anonymousId: string}): string {
 	return JSON.stringify([clientToken, userId, anonymousId]);
-}
-
-// A Map iterates in insertion order: moving an entry to the end on every
-// use makes the first key the least recently used, which goes first.
-function touch<T>(map: Map<string, T>, key: string, value: T, max: number): void {
-	map.delete(key);
-	map.set(key, value);
-	while (map.size > max) {
-		map.delete(map.keys().next().value!);
-	}
 }
