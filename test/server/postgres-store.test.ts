@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import pg from 'pg';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {PostgresStore} from '../../src/server/postgres/index';
+import {MIGRATIONS} from '../../src/server/postgres/migrations';
+import {RECORD_OUTCOME} from '../../src/server/postgres/statements';
 import {describePostgres, type PostgresCluster, startPostgres} from '../support/postgres';
 import {describeStoreContract} from './store-contract';
 
@@ -39,7 +41,7 @@ describePostgres('PostgresStore', () => {
 			const pool = new pg.Pool({connectionString});
 			const {rows} = await pool.query('SELECT version FROM signet_schema_versions');
 			await pool.end();
-			expect(rows.map((row) => row.version)).toEqual([1]);
+			expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((step) => step.version));
 			expect((await stores[3].mergeUser({clientToken: 'ct', userId: 'u', anonymousId: 'a', verification: 'ok', now: new Date(), maxMetadataBytes: 100})).ok).toBe(true);
 		} finally {
 			await Promise.all(stores.map((store) => store.close()));
@@ -91,6 +93,49 @@ describePostgres('PostgresStore', () => {
 				{numRuns: 60},
 			);
 		} finally {
+			await store.close();
+		}
+	});
+
+	it('counts an outcome while another transaction holds the same bucket uncommitted, instead of waiting for it', async () => {
+		const connectionString = await cluster.createDatabase();
+		const store = new PostgresStore({connectionString}, {sweepIntervalMs: 0});
+		await store.migrate();
+		const other = new pg.Client({connectionString});
+		await other.connect();
+		const now = new Date();
+		const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+		try {
+			// Another instance, mid-identify: its count of (ct, this hour, ok) is not committed yet.
+			await other.query('BEGIN');
+			await other.query(RECORD_OUTCOME, ['ct', 'u1', 'ok', null, now, hour]);
+			// With one row per bucket this would wait for that commit: the test would time out.
+			await store.recordOutcome({clientToken: 'ct', userId: 'u2', code: 'ok', at: now});
+			expect((await store.readiness('ct', hour)).byCode).toEqual({ok: 1});
+			await other.query('COMMIT');
+			expect((await store.readiness('ct', hour)).byCode).toEqual({ok: 2});
+		} finally {
+			await other.end();
+			await store.close();
+		}
+	});
+
+	it('counts what an instance on schema version 1 recorded during a rolling upgrade, and sweeps it', async () => {
+		const connectionString = await cluster.createDatabase();
+		const store = new PostgresStore({connectionString}, {sweepIntervalMs: 0, outcomeRetentionMs: 3_600_000});
+		await store.migrate();
+		const pool = new pg.Pool({connectionString});
+		const hour = new Date('2026-11-21T12:00:00.000Z');
+		try {
+			// Version 1's statement: one row per bucket in signet_outcomes.
+			await pool.query(`INSERT INTO signet_outcomes AS o (client_token, hour, code, hint, count) VALUES ('ct', $1, 'ok', '', 1)
+				ON CONFLICT (client_token, hour, code, hint) DO UPDATE SET count = o.count + 1`, [hour]);
+			await store.recordOutcome({clientToken: 'ct', userId: 'u', code: 'ok', at: new Date('2026-11-21T12:30:00.000Z')});
+			expect((await store.readiness('ct', hour)).byCode).toEqual({ok: 2});
+			await store.sweep(new Date('2026-11-21T15:00:00.000Z'));
+			expect((await store.readiness('ct', hour)).total).toBe(0);
+		} finally {
+			await pool.end();
 			await store.close();
 		}
 	});

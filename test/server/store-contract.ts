@@ -216,6 +216,13 @@ export function describeStoreContract(name: string, makeStore: () => IdentitySto
 			expect(await store.readiness(client(), T0)).toEqual({total: 0, byCode: {}, byHint: {}, recentFailures: []});
 		});
 
+		it('counts 50 simultaneous outcomes of one kind as 50, none lost', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await Promise.all(Array.from({length: 50}, (_, index) => store.recordOutcome({clientToken: ct, userId: `u${index}`, code: 'ok', at: at(index)})));
+			expect(await store.readiness(ct, T0)).toMatchObject({total: 50, byCode: {ok: 50}});
+		});
+
 		it('keeps at most the 50 newest failures', async () => {
 			const store = await makeStore();
 			const ct = client();

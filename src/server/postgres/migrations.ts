@@ -101,6 +101,29 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 $$;
 `,
 	},
+	{
+		version: 2,
+		sql: `
+-- The outcome tally, one row per database backend. Every identify adds one
+-- to its client's (hour, code, hint) count; on the one row of version 1,
+-- concurrent identifies queued on that row's lock, each holding it through
+-- its commit's WAL flush (2 ms a call under load, the API's ceiling). A
+-- backend runs one transaction at a time, so rows keyed by
+-- pg_backend_pid() are never contended, and readiness adds them up. The
+-- version 1 table is still read and swept: during a rolling upgrade an
+-- instance of the previous version writes there.
+CREATE TABLE signet_outcome_counts (
+	client_token text NOT NULL,
+	hour timestamptz NOT NULL,
+	code text NOT NULL,
+	hint text NOT NULL,
+	backend integer NOT NULL,
+	count integer NOT NULL,
+	PRIMARY KEY (client_token, hour, code, hint, backend)
+);
+CREATE INDEX signet_outcome_counts_hour ON signet_outcome_counts (hour);
+`,
+	},
 ];
 
 // Any constant will do, as long as it is this one: every process that

@@ -123,10 +123,11 @@ export const DELETE_SESSIONS = 'DELETE FROM signet_sessions WHERE client_token =
 export const RECENT_FAILURES = 50;
 
 /**
- * Counts an outcome in its client's hour bucket and, for a failure, adds
- * it to the client's recent failures and drops the ones past the newest
- * {@link RECENT_FAILURES} (the new row is not visible to the DELETE, hence
- * one fewer kept).
+ * Counts an outcome in its client's hour bucket, in this database
+ * backend's own row of it (no two transactions ever wait on one row; see
+ * migration 2), and, for a failure, adds it to the client's recent
+ * failures and drops the ones past the newest {@link RECENT_FAILURES} (the
+ * new row is not visible to the DELETE, hence one fewer kept).
  *
  * Parameters: $1 client token, $2 user id, $3 code, $4 hint or null, $5 at, $6 the hour.
  *
@@ -135,8 +136,9 @@ export const RECENT_FAILURES = 50;
  */
 export const RECORD_OUTCOME = `
 WITH bucket AS (
-	INSERT INTO signet_outcomes AS o (client_token, hour, code, hint, count) VALUES ($1, $6, $3, coalesce($4::text, ''), 1)
-	ON CONFLICT (client_token, hour, code, hint) DO UPDATE SET count = o.count + 1
+	INSERT INTO signet_outcome_counts AS o (client_token, hour, code, hint, backend, count)
+	VALUES ($1, $6, $3, coalesce($4::text, ''), pg_backend_pid(), 1)
+	ON CONFLICT (client_token, hour, code, hint, backend) DO UPDATE SET count = o.count + 1
 ), failure AS (
 	INSERT INTO signet_failures (client_token, user_id, code, hint, at) SELECT $1, $2, $3, $4::text, $5 WHERE $3::text <> 'ok'
 ), trimmed AS (
@@ -146,8 +148,9 @@ WITH bucket AS (
 SELECT 1`;
 
 /**
- * One client's outcomes since an hour ($2), and its newest failures since
- * a time ($3), as two JSON columns.
+ * One client's outcomes since an hour ($2), every backend's row of a
+ * bucket added up (with what schema version 1 counted), and its newest
+ * failures since a time ($3), as two JSON columns.
  *
  * @example
  * const {rows: [{buckets, failures}]} = await pool.query({text: READINESS, values});
@@ -155,7 +158,10 @@ SELECT 1`;
 export const READINESS = `
 SELECT
 	(SELECT coalesce(json_agg(json_build_array(code, hint, n)), '[]') FROM
-		(SELECT code, hint, sum(count) AS n FROM signet_outcomes WHERE client_token = $1 AND hour >= $2 GROUP BY code, hint) AS b) AS buckets,
+		(SELECT code, hint, sum(count) AS n FROM (
+			SELECT code, hint, count FROM signet_outcome_counts WHERE client_token = $1 AND hour >= $2
+			UNION ALL SELECT code, hint, count FROM signet_outcomes WHERE client_token = $1 AND hour >= $2
+		) AS rows GROUP BY code, hint) AS b) AS buckets,
 	(SELECT coalesce(json_agg(json_build_object('userId', user_id, 'code', code, 'hint', hint, 'at', at) ORDER BY at DESC, id DESC), '[]') FROM
 		(SELECT * FROM signet_failures WHERE client_token = $1 AND at >= $3 ORDER BY at DESC, id DESC LIMIT ${RECENT_FAILURES}) AS f) AS failures`;
 
@@ -170,6 +176,7 @@ export const SWEEP = `
 WITH sessions AS (DELETE FROM signet_sessions WHERE expires_at <= $1),
 	replies AS (DELETE FROM signet_replies WHERE expires_at <= $1),
 	counters AS (DELETE FROM signet_counters WHERE expires_at <= $1),
-	outcomes AS (DELETE FROM signet_outcomes WHERE hour < $2),
+	outcomes AS (DELETE FROM signet_outcome_counts WHERE hour < $2),
+	outcomes_v1 AS (DELETE FROM signet_outcomes WHERE hour < $2),
 	failures AS (DELETE FROM signet_failures WHERE at < $2)
 SELECT 1`;
