@@ -168,6 +168,9 @@ export const STORE_METHODS = [
 	'sweep',
 ] as const;
 
+/** Store methods the handler uses when a store has them, and does without otherwise. @example OPTIONAL_STORE_METHODS.includes('applyIdentify') */
+export const OPTIONAL_STORE_METHODS = ['applyIdentify'] as const;
+
 /**
  * Checks a handler configuration once, at creation, so a mistake (a client
  * without keys, a misspelt origin) fails at start-up and not on the first
@@ -207,7 +210,7 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 	}
 
 	// A store that fails is told apart from a bug: 503, and the SDK retries.
-	settings.store = guardStore(store, STORE_METHODS);
+	settings.store = guardStore(store, [...STORE_METHODS, ...OPTIONAL_STORE_METHODS.filter((method) => typeof (store as IdentityStore)[method] === 'function')]);
 
 	const limits = settings.rateLimit;
 	if (rateLimit === null || typeof rateLimit !== 'object' || ![limits.max, limits.perUser, limits.perIp, limits.windowMs].every((value) => typeof value === 'number' && value > 0)) {

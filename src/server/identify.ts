@@ -4,7 +4,8 @@ import {HINT_MESSAGES, type Hint} from './hints';
 import {proveIdentity} from './prove';
 import {rateLimited} from './rate-limit';
 import {errorReply, type Reply, VERIFICATION_MESSAGES} from './reply';
-import {openSession, type SessionAnswer} from './session';
+import {newSession, type SessionAnswer} from './session';
+import type {Outcome} from './store';
 import {applyToUser} from './user-record';
 import {variablesFor} from './variables';
 import type {VerificationOutcome} from '../shared/verification';
@@ -41,7 +42,12 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	const result = await proveIdentity(settings, client, call, now);
 	const hint = result.ok ? undefined : result.hint;
 	const verification = result.ok ? 'ok' : result.code;
-	await settings.store.recordOutcome(hint === undefined ? {clientToken, userId, code: verification, at: now} : {clientToken, userId, code: verification, hint, at: now});
+	const outcome: Outcome = hint === undefined ? {clientToken, userId, code: verification, at: now} : {clientToken, userId, code: verification, hint, at: now};
+	if (!result.ok) {
+		// A verified call's outcome is written with its change and session, below.
+		await settings.store.recordOutcome(outcome);
+	}
+
 	const message = result.ok ? undefined : hint === undefined ? VERIFICATION_MESSAGES[result.code] : HINT_MESSAGES[hint];
 	if (!result.ok && client.enforce) {
 		// A refused identity changes nothing: it is either an attack or a
@@ -62,13 +68,13 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	const variables = result.ok ? await variablesFor(client, userId) : {};
 	// Only a verified token's attributes are signed: they win over metadata.
 	const attributes = result.ok ? result.attributes : undefined;
-	const applied = await applyToUser(settings, {clientToken, userId, anonymousId, metadata, attributes, verification, now});
+	const opened = result.ok ? newSession(settings, {clientToken, userId, anonymousId, keyId: client.keyIds[result.keyIndex], now, validUntil: result.validUntil}) : undefined;
+	const applied = await applyToUser(settings, {clientToken, userId, anonymousId, metadata, attributes, verification, now}, opened && {outcome, session: opened.record});
 	if (!applied.ok) {
 		return applied.reply;
 	}
 
-	const keyId = result.ok ? client.keyIds[result.keyIndex] : '';
-	const session = result.ok ? await openSession(settings, {clientToken, userId, anonymousId, keyId, now, validUntil: result.validUntil}) : null;
+	const session = opened?.answer ?? null;
 	const explained = {...(hint && {hint}), ...(message && {message})};
 	const ignored = applied.ignored.length === 0 ? {} : {ignored: applied.ignored};
 	const body: IdentityAnswer = {userId, anonymousId, verified: result.ok, verification, variables, session, ...explained, ...ignored};

@@ -34,6 +34,7 @@ export type {ErrorCode} from './reply';
 export {
 	MAX_ANONYMOUS_IDS,
 	type ClaimResult,
+	type IdentifyWrite,
 	type IdentityStore,
 	type MaybePromise,
 	type MergeResult,

@@ -22,31 +22,24 @@ export function sessionTokenHash(token: string): string {
 }
 
 /**
- * Starts a session for a verified user and stores its hash. It lives
+ * A new session for a verified user: the token for the answer, and the
+ * record (its hash) for the store, which the caller stores. It lives
  * `sessionTtlMs`, but never past the hash's own expiration plus the clock
  * skew: a session must not outlive the signature that opened it. It
  * records which key verified it (`keyId`), so removing that key ends it.
  *
  * @example
- * const session = await openSession(settings, {clientToken, userId, anonymousId, keyId, now, validUntil});
- * // {token: 'Xk2…', expiresAt: '2026-11-22T00:00:00.000Z'}
+ * const {answer, record} = newSession(settings, {clientToken, userId, anonymousId, keyId, now, validUntil});
+ * await store.putSession(record); // answer: {token: 'Xk2…', expiresAt: '2026-11-22T00:00:00.000Z'}
  */
-export async function openSession(
+export function newSession(
 	settings: Settings,
 	{clientToken, userId, anonymousId, keyId, now, validUntil}: {clientToken: string; userId: string; anonymousId: string; keyId: string; now: Date; validUntil?: number},
-): Promise<SessionAnswer> {
+): {answer: SessionAnswer; record: SessionRecord} {
 	const token = randomBytesFromPool(32).toString('base64url');
 	const expiresAt = new Date(Math.min(now.getTime() + settings.sessionTtlMs, validUntil ?? Number.POSITIVE_INFINITY)).toISOString();
-	await settings.store.putSession({
-		tokenHash: sessionTokenHash(token),
-		clientToken,
-		userId,
-		anonymousId,
-		keyId,
-		createdAt: now.toISOString(),
-		expiresAt,
-	});
-	return {token, expiresAt};
+	const record = {tokenHash: sessionTokenHash(token), clientToken, userId, anonymousId, keyId, createdAt: now.toISOString(), expiresAt};
+	return {answer: {token, expiresAt}, record};
 }
 
 /**

@@ -180,6 +180,16 @@ export type Outcome = {
 };
 
 /**
+ * A verified identify's three writes, as {@link IdentityStore.applyIdentify}
+ * receives them: its outcome, its change to the user's record, and the
+ * session it opens if the change applies.
+ *
+ * @example
+ * await store.applyIdentify?.({outcome: {clientToken, userId: '42', code: 'ok', at: now}, change, session});
+ */
+export type IdentifyWrite = {outcome: Outcome; change: UserChange; session: SessionRecord};
+
+/**
  * The outcomes of one client since a time, as {@link IdentityStore.readiness} answers them.
  *
  * @example
@@ -246,4 +256,14 @@ export type IdentityStore = {
 
 	/** Forgets what has expired: sessions, answers, counters, old outcomes. Safe to call at any time. */
 	sweep(now: Date): MaybePromise<void>;
+
+	/**
+	 * Optional: a verified identify's writes as one atomic step. Records
+	 * `outcome`, applies `change` by the rules of {@link UserChange} and,
+	 * only if it applied, stores `session`; answers what `mergeUser`
+	 * answers. The handler uses it when the store has it (a database then
+	 * makes one round trip and one commit where it would make three), and
+	 * otherwise calls `recordOutcome`, `mergeUser` and `putSession` in turn.
+	 */
+	applyIdentify?(write: IdentifyWrite): MaybePromise<MergeResult>;
 };

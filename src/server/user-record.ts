@@ -1,7 +1,7 @@
 import {MAX_METADATA_BYTES} from '../shared/limits';
 import type {Settings} from './config';
 import {invalid, type Reply} from './reply';
-import type {UserChange, UserRecord} from './store';
+import type {IdentifyWrite, IdentityStore, MergeResult, UserChange, UserRecord} from './store';
 
 /** A call applied to a user's record, or the 400 that says why nothing changed. */
 export type Applied = {ok: true; record: UserRecord; ignored: string[]} | {ok: false; reply: Reply};
@@ -12,17 +12,38 @@ export type Applied = {ok: true; record: UserRecord; ignored: string[]} | {ok: f
  * cannot change a verified record, signed keys win, and the merged
  * metadata stays within 16 KiB, past which nothing changes and the answer
  * is a 400 `invalid_request` on `metadata`. Idempotency is the caller's
- * business: this applies whatever it is given.
+ * business: this applies whatever it is given. A verified identify passes
+ * its outcome and new session too, written with the change in one step
+ * when the store has `applyIdentify`; the session is stored only if the
+ * change applied.
  *
  * @example
  * const applied = await applyToUser(settings, {clientToken, userId: '42', anonymousId, metadata: {plan: 'pro'}, verification: 'ok', now});
  * if (!applied.ok) return applied.reply;
+ * await applyToUser(settings, change, {outcome: {clientToken, userId: '42', code: 'ok', at: now}, session: session.record}); // a verified identify
  */
-export async function applyToUser(settings: Settings, change: Omit<UserChange, 'maxMetadataBytes'>): Promise<Applied> {
-	const result = await settings.store.mergeUser({...change, maxMetadataBytes: MAX_METADATA_BYTES});
+export async function applyToUser(settings: Settings, change: Omit<UserChange, 'maxMetadataBytes'>, verified?: Omit<IdentifyWrite, 'change'>): Promise<Applied> {
+	const full = {...change, maxMetadataBytes: MAX_METADATA_BYTES};
+	const result = verified === undefined ? await settings.store.mergeUser(full) : await writeVerified(settings.store, {...verified, change: full});
 	if (!result.ok) {
 		const message = `metadata would make this user's stored metadata larger than ${MAX_METADATA_BYTES} bytes (16 KiB) as JSON: send fewer or smaller keys`;
 		return {ok: false, reply: invalid('metadata', message)};
+	}
+
+	return result;
+}
+
+// A verified identify's outcome, change and session: in one step when the
+// store can (applyIdentify), else in turn, the session only if the change applied.
+async function writeVerified(store: IdentityStore, write: IdentifyWrite): Promise<MergeResult> {
+	if (store.applyIdentify !== undefined) {
+		return store.applyIdentify(write);
+	}
+
+	await store.recordOutcome(write.outcome);
+	const result = await store.mergeUser(write.change);
+	if (result.ok) {
+		await store.putSession(write.session);
 	}
 
 	return result;

@@ -140,6 +140,36 @@ describePostgres('PostgresStore', () => {
 		}
 	});
 
+	it('writes a verified identify in one statement: its outcome, its change and its session, or no session when the change does not apply', async () => {
+		const store = new PostgresStore({connectionString: await cluster.createDatabase()}, {sweepIntervalMs: 0});
+		await store.migrate();
+		const now = new Date('2026-11-21T12:00:00.000Z');
+		const change = (userId: string, metadata: Record<string, unknown>) => ({clientToken: 'ct', userId, anonymousId: 'a', metadata, verification: 'ok' as const, now, maxMetadataBytes: 400});
+		const session = (tokenHash: string, userId: string) => ({tokenHash, clientToken: 'ct', userId, anonymousId: 'a', keyId: 'k', createdAt: now.toISOString(), expiresAt: '2026-11-21T13:00:00.000Z'});
+		const outcome = (userId: string) => ({clientToken: 'ct', userId, code: 'ok', at: now});
+		try {
+			// 20 identifies of one user at once, each adding its own key: none lost, each with its session.
+			const results = await Promise.all(
+				Array.from({length: 20}, (_, index) => store.applyIdentify({outcome: outcome('alice'), change: change('alice', {[`k${index}`]: index}), session: session(`s${index}`, 'alice')})),
+			);
+			expect(results.every((result) => result.ok)).toBe(true);
+			const record = await store.getUser('ct', 'alice');
+			expect(record).toMatchObject({applied: 20, verified: true});
+			expect(Object.keys(record!.metadata)).toHaveLength(20);
+			expect((await Promise.all(results.map((_, index) => store.getSession(`s${index}`)))).every((found) => found?.userId === 'alice')).toBe(true);
+			// Too large: nothing changes and no session, but the outcome counts, as recordOutcome before mergeUser would.
+			expect(await store.applyIdentify({outcome: outcome('bob'), change: change('bob', {big: 'x'.repeat(400)}), session: session('s-bob', 'bob')})).toEqual({
+				ok: false,
+				reason: 'metadata_too_large',
+			});
+			expect(await store.getUser('ct', 'bob')).toBeUndefined();
+			expect(await store.getSession('s-bob')).toBeUndefined();
+			expect(await store.readiness('ct', now)).toMatchObject({total: 21, byCode: {ok: 21}});
+		} finally {
+			await store.close();
+		}
+	});
+
 	it('refuses a connection it cannot use with a clear error', () => {
 		expect(() => new PostgresStore({} as never)).toThrow('PostgresStore needs {connectionString} or {pool}');
 	});

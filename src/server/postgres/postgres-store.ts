@@ -1,6 +1,7 @@
 import pg from 'pg';
 import {
 	type ClaimResult,
+	type IdentifyWrite,
 	type IdentityStore,
 	MAX_ANONYMOUS_IDS,
 	type MergeResult,
@@ -152,23 +153,21 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	async mergeUser(change: UserChange): Promise<MergeResult> {
-		const {clientToken, userId, anonymousId, verification, now, maxMetadataBytes} = change;
-		const metadata = change.metadata ?? {};
-		const attributes = change.attributes ?? {};
-		// Keys JSON drops (undefined values) are not signed: they were never stored.
-		const attributeKeys = Object.keys(attributes).filter((key) => attributes[key] !== undefined);
-		const values = [clientToken, userId, anonymousId, JSON.stringify(metadata), JSON.stringify(attributes), attributeKeys, verification, now, maxMetadataBytes, MAX_ANONYMOUS_IDS];
-		const {rows} = await this.#run('signet_merge_user', sql.MERGE_USER, values);
-		if (rows.length === 0) {
-			return {ok: false, reason: 'metadata_too_large'};
-		}
+		const {rows} = await this.#run('signet_merge_user', sql.MERGE_USER, mergeValues(change));
+		return merged(rows, change);
+	}
 
-		const record = toUser(rows[0]);
-		// The statement answers the record after the call; which rule applied
-		// follows from it: a verified record and an unverified call is rule 1.
-		const frozen = record.verifiedAt !== null && verification !== 'ok';
-		const signed = new Set(record.signedKeys);
-		return {ok: true, record, ignored: Object.keys(metadata).filter((key) => frozen || signed.has(key))};
+	/**
+	 * A verified identify's outcome, change and session in one statement
+	 * (one round trip, one commit), the session only if the change applied.
+	 *
+	 * @example
+	 * await store.applyIdentify({outcome, change, session}); // as recordOutcome, mergeUser and putSession would
+	 */
+	async applyIdentify({outcome, change, session}: IdentifyWrite): Promise<MergeResult> {
+		const values = [...mergeValues(change), ...outcomeValues(outcome), ...sessionValues(session)];
+		const {rows} = await this.#run('signet_apply_identify', sql.APPLY_IDENTIFY, values);
+		return merged(rows, change);
 	}
 
 	async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -177,8 +176,7 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	async putSession(record: SessionRecord): Promise<void> {
-		const {tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt} = record;
-		await this.#run('signet_put_session', sql.PUT_SESSION, [tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt]);
+		await this.#run('signet_put_session', sql.PUT_SESSION, sessionValues(record));
 	}
 
 	async deleteSession(tokenHash: string): Promise<void> {
@@ -234,9 +232,7 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	async recordOutcome(outcome: Outcome): Promise<void> {
-		const {clientToken, userId, code, hint, at} = outcome;
-		const hour = new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
-		await this.#run('signet_record_outcome', sql.RECORD_OUTCOME, [clientToken, userId, code, hint ?? null, at, hour]);
+		await this.#run('signet_record_outcome', sql.RECORD_OUTCOME, outcomeValues(outcome));
 	}
 
 	async readiness(clientToken: string, since: Date): Promise<OutcomeSummary> {
@@ -268,4 +264,36 @@ export class PostgresStore implements IdentityStore {
 	#run(name: string, text: string, values: unknown[]): Promise<PostgresResult> {
 		return this.#pool.query({name, text, values});
 	}
+}
+
+// The parameters of MERGE_USER.
+function mergeValues(change: UserChange): unknown[] {
+	const {clientToken, userId, anonymousId, metadata = {}, attributes = {}, verification, now, maxMetadataBytes} = change;
+	// Keys JSON drops (undefined values) are not signed: they were never stored.
+	const attributeKeys = Object.keys(attributes).filter((key) => attributes[key] !== undefined);
+	return [clientToken, userId, anonymousId, JSON.stringify(metadata), JSON.stringify(attributes), attributeKeys, verification, now, maxMetadataBytes, MAX_ANONYMOUS_IDS];
+}
+
+// What MERGE_USER's rows mean: none, the metadata was too large; else the
+// record after the call, from which follows which rule applied (a verified
+// record and an unverified call is rule 1).
+function merged(rows: PostgresResult['rows'], change: UserChange): MergeResult {
+	if (rows.length === 0) {
+		return {ok: false, reason: 'metadata_too_large'};
+	}
+
+	const record = toUser(rows[0]);
+	const frozen = record.verifiedAt !== null && change.verification !== 'ok';
+	const signed = new Set(record.signedKeys);
+	return {ok: true, record, ignored: Object.keys(change.metadata ?? {}).filter((key) => frozen || signed.has(key))};
+}
+
+// The parameters of RECORD_OUTCOME: the hour is its bucket.
+function outcomeValues({clientToken, userId, code, hint, at}: Outcome): unknown[] {
+	return [clientToken, userId, code, hint ?? null, at, new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS)];
+}
+
+// The parameters of PUT_SESSION.
+function sessionValues({tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt}: SessionRecord): unknown[] {
+	return [tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt];
 }

@@ -106,12 +106,18 @@ RETURNING key, count`;
 /** @example await pool.query({text: GET_SESSION, values: [tokenHash]}); */
 export const GET_SESSION = 'SELECT * FROM signet_sessions WHERE token_hash = $1';
 
+// A session's row, its parameters numbered from $first (token hash, client
+// token, user id, anonymous id, key id, created at, expires at), if `when` holds.
+function sessionWrite(first: number, when = ''): string {
+	const values = Array.from({length: 7}, (_, index) => `$${first + index}`).join(', ');
+	return `INSERT INTO signet_sessions (token_hash, client_token, user_id, anonymous_id, key_id, created_at, expires_at)
+	SELECT ${values} ${when}
+	ON CONFLICT (token_hash) DO UPDATE SET client_token = EXCLUDED.client_token, user_id = EXCLUDED.user_id,
+		anonymous_id = EXCLUDED.anonymous_id, key_id = EXCLUDED.key_id, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`;
+}
+
 /** @example await pool.query({text: PUT_SESSION, values: [hash, client, user, anonymous, keyId, created, expires]}); */
-export const PUT_SESSION = `
-INSERT INTO signet_sessions (token_hash, client_token, user_id, anonymous_id, key_id, created_at, expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (token_hash) DO UPDATE SET client_token = EXCLUDED.client_token, user_id = EXCLUDED.user_id,
-	anonymous_id = EXCLUDED.anonymous_id, key_id = EXCLUDED.key_id, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`;
+export const PUT_SESSION = sessionWrite(1);
 
 /** @example await pool.query({text: DELETE_SESSION, values: [tokenHash]}); */
 export const DELETE_SESSION = 'DELETE FROM signet_sessions WHERE token_hash = $1';
@@ -121,6 +127,22 @@ export const DELETE_SESSIONS = 'DELETE FROM signet_sessions WHERE client_token =
 
 /** Newest failures kept per client, as readiness answers them. @example 50 */
 export const RECENT_FAILURES = 50;
+
+// An outcome's writes as CTEs, its parameters numbered from $first: client
+// token, user id, code, hint or null, at, the hour.
+function outcomeWrites(first: number): string {
+	const [client, user, code, hint, at, hour] = Array.from({length: 6}, (_, index) => `$${first + index}`);
+	return `bucket AS (
+	INSERT INTO signet_outcome_counts AS o (client_token, hour, code, hint, backend, count)
+	VALUES (${client}, ${hour}, ${code}, coalesce(${hint}::text, ''), pg_backend_pid(), 1)
+	ON CONFLICT (client_token, hour, code, hint, backend) DO UPDATE SET count = o.count + 1
+), failure AS (
+	INSERT INTO signet_failures (client_token, user_id, code, hint, at) SELECT ${client}, ${user}, ${code}, ${hint}::text, ${at} WHERE ${code}::text <> 'ok'
+), trimmed AS (
+	DELETE FROM signet_failures WHERE ${code}::text <> 'ok' AND client_token = ${client} AND (at, id) <=
+		(SELECT at, id FROM signet_failures WHERE client_token = ${client} ORDER BY at DESC, id DESC OFFSET ${RECENT_FAILURES - 1} LIMIT 1)
+)`;
+}
 
 /**
  * Counts an outcome in its client's hour bucket, in this database
@@ -134,18 +156,24 @@ export const RECENT_FAILURES = 50;
  * @example
  * await pool.query({text: RECORD_OUTCOME, values});
  */
-export const RECORD_OUTCOME = `
-WITH bucket AS (
-	INSERT INTO signet_outcome_counts AS o (client_token, hour, code, hint, backend, count)
-	VALUES ($1, $6, $3, coalesce($4::text, ''), pg_backend_pid(), 1)
-	ON CONFLICT (client_token, hour, code, hint, backend) DO UPDATE SET count = o.count + 1
-), failure AS (
-	INSERT INTO signet_failures (client_token, user_id, code, hint, at) SELECT $1, $2, $3, $4::text, $5 WHERE $3::text <> 'ok'
-), trimmed AS (
-	DELETE FROM signet_failures WHERE $3::text <> 'ok' AND client_token = $1 AND (at, id) <=
-		(SELECT at, id FROM signet_failures WHERE client_token = $1 ORDER BY at DESC, id DESC OFFSET ${RECENT_FAILURES - 1} LIMIT 1)
-)
+export const RECORD_OUTCOME = `WITH ${outcomeWrites(1)}
 SELECT 1`;
+
+/**
+ * A verified identify's writes in one statement, so one round trip and one
+ * commit: {@link MERGE_USER} ($1 to $10), the outcome as
+ * {@link RECORD_OUTCOME} records it ($11 to $16), and the session as
+ * {@link PUT_SESSION} stores it ($17 to $23), only when the merge answers
+ * a row (the change applied). Answers MERGE_USER's row, or none.
+ *
+ * @example
+ * const {rows} = await pool.query({name: 'signet_apply_identify', text: APPLY_IDENTIFY, values: [...merge, ...outcome, ...session]});
+ */
+export const APPLY_IDENTIFY = `
+WITH merged AS (${MERGE_USER}), ${outcomeWrites(11)}, session AS (
+	${sessionWrite(17, 'WHERE EXISTS (SELECT 1 FROM merged)')}
+)
+SELECT * FROM merged`;
 
 /**
  * One client's outcomes since an hour ($2), every backend's row of a
