@@ -1,4 +1,4 @@
-import {createHash} from 'node:crypto';
+import {hash} from 'node:crypto';
 import type {CallRequest} from './call-request';
 import type {Client, Settings} from './config';
 import {randomBytesFromPool} from './random-pool';
@@ -18,7 +18,8 @@ const TOKEN = /^[\w-]{43}$/;
  * sessionTokenHash(token) // '9f86d08…' (64 hex characters)
  */
 export function sessionTokenHash(token: string): string {
-	return createHash('sha256').update(token, 'utf8').digest('hex');
+	// The one-shot form: no Hash object per token.
+	return hash('sha256', token, 'hex');
 }
 
 /**
