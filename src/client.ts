@@ -14,7 +14,8 @@ import { renewalDelay } from './renewal';
 import { safeStorage, type SafeStorage } from './storage';
 import { createTransport, toSignetError, type Transport } from './transport';
 import { uuid } from './uuid';
-import { checkExpiration, checkHash, checkIdentify, checkMetadata, type IdentifyCall } from './validate';
+import { checkProof, expiredError, hasExpired, wire } from './proof';
+import { checkIdentify, checkMetadata, type IdentifyCall } from './validate';
 import { verificationWarning } from './warnings';
 import type { Client, Widen } from './types/client';
 import type { IdentityResult, IdentityState } from './types/identity';
@@ -32,10 +33,8 @@ function handled<T>(promise: Promise<T>): Promise<T> {
 	return promise;
 }
 
-// Every IdentifyCall has the same keys in the same order (checkIdentify makes them; copies keep them).
+// Every IdentifyCall has the same keys in the same order per kind of proof (checkIdentify makes them; copies keep them).
 const callKey = (call: IdentifyCall) => JSON.stringify(call);
-
-const hasExpired = (call: IdentifyCall) => call.expiration !== undefined && Date.parse(call.expiration) <= Date.now();
 
 const anonymous = (error: SignetError | null = null): State => ({status: 'anonymous', userId: null, error});
 
@@ -166,8 +165,7 @@ export function createClient(options?: InitOptions): Client {
 
 		try {
 			const fresh = hasExpired(requested) ? await refreshed(requested) : requested;
-			// An IdentifyCall holds exactly the identify fields of the wire (userId, metadata, hash, expiration).
-			return accept(fresh, await send('v1/identify', fresh));
+			return accept(fresh, await send('v1/identify', wire(fresh)));
 		} catch (error) {
 			throw await fail(error);
 		}
@@ -177,7 +175,7 @@ export function createClient(options?: InitOptions): Client {
 	async function refreshed(old: IdentifyCall): Promise<IdentifyCall> {
 		const refresh = settings!.refreshIdentity;
 		if (!refresh) {
-			throw new IdentityVerificationError('hash_expired', 'hash expired; sign a new one or pass refreshIdentity');
+			throw expiredError(old, 'expired, and no refreshIdentity');
 		}
 
 		let fresh: IdentityProof;
@@ -187,16 +185,16 @@ export function createClient(options?: InitOptions): Client {
 			throw new SignetError('refresh_failed', 'refreshIdentity failed', {cause: error});
 		}
 
-		const renewed = {...old, hash: checkHash(own(fresh, 'hash')), expiration: checkExpiration(own(fresh, 'expiration'))};
+		const renewed = {...old, ...checkProof(fresh, old.userId)};
 		if (hasExpired(renewed)) {
-			throw new IdentityVerificationError('hash_expired', 'refreshIdentity gave an expired hash');
+			throw expiredError(renewed, 'refreshIdentity gave an expired one');
 		}
 
 		return renewed;
 	}
 
 	function accept(identified: IdentifyCall, answer: unknown): IdentityResult {
-		const {verified, verification, variables: values, session, hint, message} = (answer ?? {}) as Partial<IdentifyAnswer>;
+		const {verified, verification, variables: values, session, hint, message, ignored} = (answer ?? {}) as Partial<IdentifyAnswer>;
 		const {userId} = identified;
 		const result: IdentityResult = {userId, anonymousId, verified: verified!, variables: verified ? {...values} : {}};
 		// The copies for the listeners and the caller, made before anything
@@ -228,7 +226,8 @@ export function createClient(options?: InitOptions): Client {
 			scheduleRenewal(identified);
 		}
 
-		debug(`${userId}: ${verification}`);
+		// `ignored`: metadata keys an identity token signed, which unsigned metadata cannot change.
+		debug(`${userId}: ${verification}${ignored ? `; signed, not changed: ${ignored}` : ''}`);
 		events.emit('identified', copies[0]!);
 		return copies[1]!;
 	}

@@ -9,7 +9,8 @@ import { SignetError } from './errors/signet-error';
 import type { Settings } from './options';
 import type { VerificationCode } from './shared/verification';
 
-const VERIFICATION_CODES: readonly string[] = ['hash_missing', 'hash_invalid', 'hash_expired'];
+// hash_missing, hash_invalid, hash_expired, token_invalid, token_expired.
+const VERIFICATION_CODE = /^(hash|token)_/;
 
 // 408, 429 and every 5xx are worth another try; other 4xx will not change.
 const RETRY_STATUS = [408, 429, ...Array.from({length: 100}, (_, index) => 500 + index)];
@@ -44,7 +45,7 @@ export async function toSignetError(failure: unknown, apiHost: string): Promise<
 	if (failure instanceof HTTPError) {
 		const {status} = failure.response;
 		const {code, message, hint} = ((await failure.response.json().catch(() => 0)) as {error?: {code?: string; message?: string; hint?: string}})?.error ?? {};
-		if (status === 403 && VERIFICATION_CODES.includes(code!)) {
+		if (status === 403 && VERIFICATION_CODE.test(code!)) {
 			return Object.assign(new IdentityVerificationError(code as VerificationCode, message ?? code!), {hint});
 		}
 

@@ -1,22 +1,11 @@
 // Every argument is checked here, before anything is queued or sent.
-import { InvalidArgumentError, type InvalidArgumentCode } from './errors/invalid-argument-error';
-import { own } from './own';
-import { isHashFormat } from './shared/hash';
+import { checkProof, refuse, type Proof } from './proof';
 import { FORBIDDEN_KEYS, MAX_METADATA_BYTES } from './shared/limits';
-import { expirationString, userIdProblem } from './shared/message';
+import { userIdProblem } from './shared/message';
 import type { Metadata } from './types/options';
 
-/** A checked identify call, ready for the wire. */
-export type IdentifyCall = {
-	userId: string;
-	metadata?: Metadata;
-	hash?: string;
-	expiration?: string;
-};
-
-function refuse(code: InvalidArgumentCode, message: string): never {
-	throw new InvalidArgumentError(code, message);
-}
+/** A checked identify call: the user, the metadata, and what proves the identity. */
+export type IdentifyCall = Proof & {userId: string; metadata?: Metadata};
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	const prototype = typeof value === 'object' && value !== null && Object.getPrototypeOf(value);
@@ -83,50 +72,13 @@ export function checkMetadata(metadata: unknown, required = false): Metadata | u
 }
 
 /**
- * The hash, without surrounding whitespace, if it is a 32-byte digest in hex or base64.
- *
- * @example
- * checkHash(` ${'ab'.repeat(32)}\n`) // 'abab…ab'
- */
-export function checkHash(hash: unknown): string | undefined {
-	if (hash == null) {
-		return undefined;
-	}
-
-	// The message never quotes the value: it is a credential. It does name
-	// two known shapes of a wrong hash: GitHub-style `sha256=` before the
-	// hex, and base64 of the hex text (88 characters) instead of the digest's.
-	const text = typeof hash == 'string' ? hash.trim() : '';
-	return isHashFormat(text)
-		? text
-		: refuse('invalid_hash', /^sha256=/i.test(text) ? 'drop the sha256= before the hash' : /^[\w+/]{86}==$/.test(text) ? 'hash is base64 of the hex: send the hex' : 'hash must be hex or base64 HMAC-SHA256');
-}
-
-/**
- * The expiration's wire string: a string verbatim, a Date as ISO.
- *
- * @example
- * checkExpiration(new Date(0)) // '1970-01-01T00:00:00.000Z'
- */
-export function checkExpiration(expiration: unknown): string | undefined {
-	return expiration == null ? undefined : expirationString(expiration) ?? refuse('invalid_expiration', 'expiration must be a valid date');
-}
-
-/**
  * Checks a whole identify call; throws `InvalidArgumentError` for the first bad argument.
  *
  * @example
  * checkIdentify(42, {plan: 'pro'}, {hash}) // {userId: '42', metadata: {plan: 'pro'}, hash, expiration: undefined}
+ * checkIdentify('42', undefined, {token}) // {userId: '42', metadata: undefined, token, expiration}
  */
 export function checkIdentify(userId: unknown, metadata: unknown, verification: unknown): IdentifyCall {
-	if (verification != null && typeof verification !== 'object') {
-		refuse('invalid_hash', 'verification must be an object');
-	}
-
-	return {
-		userId: checkUserId(userId),
-		metadata: checkMetadata(metadata ?? undefined),
-		hash: checkHash(own(verification, 'hash')),
-		expiration: checkExpiration(own(verification, 'expiration')),
-	};
+	const id = checkUserId(userId);
+	return {userId: id, metadata: checkMetadata(metadata ?? undefined), ...checkProof(verification, id)};
 }

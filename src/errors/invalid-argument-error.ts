@@ -6,6 +6,7 @@ export type InvalidArgumentCode =
 	| 'invalid_metadata'
 	| 'invalid_hash'
 	| 'invalid_expiration'
+	| 'invalid_token'
 	| 'invalid_options'
 	| 'unknown_method';
 

@@ -11,14 +11,17 @@ export type Metadata = object;
 
 /**
  * What proves the identity: the hash your server signed with `signIdentity`
- * from `signet-js/server`, and its expiration when it has one. The
- * `{hash, expiration}` of `signIdentity`'s result is one, as it is.
+ * from `signet-js/server`, and its expiration when it has one (the
+ * `{hash, expiration}` of `signIdentity`'s result is one, as it is); or
+ * instead an identity token from `signIdentityToken` or any JWT library.
  */
 export type IdentityProof = {
 	/** HMAC-SHA256 of the user id (and expiration), hex or base64. */
 	hash?: string | undefined;
 	/** When the hash stops being valid. A string is sent verbatim; a `Date` as its `toISOString()`. */
 	expiration?: string | Date | undefined;
+	/** Instead of a hash: a signed identity token (JWT) whose `sub` is the user id; its `exp` is the expiration. */
+	token?: string | undefined;
 };
 
 /** The minimal part of the Web Storage API that Signet uses. */
@@ -33,10 +36,11 @@ export type InitOptions = {
 	/** Identify this user as part of `init()`. */
 	user?: ({id: string | number; metadata?: Metadata | undefined} & IdentityProof) | undefined;
 	/**
-	 * Asked for a new hash when the current one has expired or is about to.
-	 * Call your backend, which signs again with `signIdentity`.
+	 * Asked for a new hash (or token) when the current one has expired or is
+	 * about to. Call your backend, which signs again with `signIdentity` (or
+	 * `signIdentityToken`).
 	 */
-	refreshIdentity?: ((context: {userId: string}) => Promise<IdentityProof & {hash: string}>) | undefined;
+	refreshIdentity?: ((context: {userId: string}) => Promise<(IdentityProof & {hash: string}) | {token: string}>) | undefined;
 	/**
 	 * Time allowed for one attempt of a request, in milliseconds.
 	 * @default 10000

@@ -31,4 +31,6 @@ export type IdentifyAnswer = {
 	hint?: string;
 	/** Monitor mode, not `ok`: the likely cause in words. */
 	message?: string;
+	/** Metadata keys not applied because an identity token signed them. */
+	ignored?: string[];
 };
