@@ -8,6 +8,8 @@ export type DemoVariables = {greeting: string; plan: string; unreadChangelog: nu
 
 export function demoVariables(userId: string): DemoVariables;
 
+export function signedPlanOver<T extends Record<string, unknown>>(variables: T, record: {metadata: Record<string, unknown>; signedKeys: string[]} | undefined): T;
+
 export type RunningDemo = {siteUrl: string; apiUrl: string; clientToken: string; store: 'memory' | 'PostgreSQL'; close(): Promise<void>};
 
 export function startDemo(options?: {

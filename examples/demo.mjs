@@ -11,7 +11,7 @@ import {randomBytes} from 'node:crypto';
 import {realpathSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
-import {createIdentityHandler, startServer} from '../dist/server.mjs';
+import {createIdentityHandler, MemoryStore, startServer} from '../dist/server.mjs';
 import {startSite} from './site/server.mjs';
 
 /** The demo's public client token: it is in every page, and that is fine. */
@@ -73,7 +73,7 @@ export function demoVariables(userId) {
  * await demo.close();
  */
 export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${randomBytes(24).toString('base64url')}`, log = () => {}, fallbackToFreePort = false, databaseUrl} = {}) {
-	const store = databaseUrl ? await postgresStore(databaseUrl) : undefined;
+	const store = databaseUrl ? await postgresStore(databaseUrl) : new MemoryStore();
 	// Reads the readiness report; only the site's backend holds it.
 	const adminKey = `ak_demo_${randomBytes(24).toString('base64url')}`;
 	let handler;
@@ -94,7 +94,8 @@ export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${
 				enforce: true,
 				// Both names of the site: a visitor may open either.
 				allowedOrigins: [site.url, `http://localhost:${site.port}`],
-				variables: demoVariables,
+				// The widget shows the plan the site signed (step 6), once there is one.
+				variables: async (userId) => signedPlanOver(demoVariables(userId), await store.getUser(DEMO_CLIENT_TOKEN, userId)),
 				adminKey,
 			},
 		},
@@ -108,12 +109,26 @@ export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${
 		siteUrl: site.url,
 		apiUrl: api.url,
 		clientToken: DEMO_CLIENT_TOKEN,
-		store: store ? 'PostgreSQL' : 'memory',
+		store: databaseUrl ? 'PostgreSQL' : 'memory',
 		close() {
-			closing ??= Promise.all([site.close(), api.close()]).then(() => store?.close());
+			closing ??= Promise.all([site.close(), api.close()]).then(() => store.close?.());
 			return closing;
 		},
 	};
+}
+
+/**
+ * The variables with `plan` replaced by the plan an identity token signed
+ * for this user, when one did: a signed attribute is what a platform may
+ * personalise on, since the page cannot change it.
+ *
+ * @param {Record<string, unknown>} variables
+ * @param {{metadata: Record<string, unknown>, signedKeys: string[]} | undefined} record
+ * @example
+ * signedPlanOver({plan: 'Pro'}, {metadata: {plan: 'team'}, signedKeys: ['plan']}) // {plan: 'team'}
+ */
+export function signedPlanOver(variables, record) {
+	return record?.signedKeys.includes('plan') ? {...variables, plan: record.metadata.plan} : variables;
 }
 
 // Imported only when asked for: the in-memory demo needs no `pg`.

@@ -106,6 +106,25 @@ describe('the example site and the reference API', () => {
 		expect((await response.json()).error.code).toBe('hash_invalid');
 	});
 
+	it('signs the plan into a token: the page cannot upgrade itself in metadata or with updateUser (step 4)', async () => {
+		const cookie = await logIn('grace');
+		const response = await fetch(`${demo.siteUrl}/api/signet-token`, {headers: {Cookie: cookie}});
+		expect(response.status).toBe(200);
+		const {userId, token} = await response.json();
+		expect(userId).toBe('2077');
+
+		const identified = await identify({userId, token, metadata: {name: 'Grace Hopper', plan: 'enterprise'}});
+		const answer = await identified.json();
+		expect(answer).toMatchObject({verified: true, ignored: ['plan']});
+		const update = await fetch(`${demo.apiUrl}/v1/user`, {
+			method: 'POST',
+			headers: {'Content-Type': 'text/plain;charset=UTF-8', Origin: demo.siteUrl, Authorization: `Bearer ${answer.session.token}`},
+			body: JSON.stringify({clientToken: demo.clientToken, anonymousId: randomUUID(), messageId: randomUUID(), metadata: {plan: 'enterprise'}}),
+		});
+		expect(await update.json()).toMatchObject({verified: true, ignored: ['plan'], variables: {plan: 'team', greeting: 'Welcome back, Grace!'}});
+		expect((await fetch(`${demo.siteUrl}/api/signet-token`)).status).toBe(401);
+	});
+
 	it('lets the site origin read the API answers (CORS)', async () => {
 		const response = await identify({userId: '1042'});
 		expect(response.status).toBe(403);
@@ -196,7 +215,7 @@ describe('the pages', () => {
 
 	it('never serves the private key: no page, asset or answer holds it', async () => {
 		const cookie = await logIn('ada');
-		const queue = ['/', '/esm.html', '/api/signet-identity', '/api/signet-identity?ttl=20', '/api/me', '/api/readiness'];
+		const queue = ['/', '/esm.html', '/api/signet-identity', '/api/signet-identity?ttl=20', '/api/signet-token', '/api/me', '/api/readiness'];
 		const seen = new Set<string>();
 		for (let index = 0; index < queue.length && index < MAX_CRAWL; index++) {
 			const path = queue[index];

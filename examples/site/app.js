@@ -164,6 +164,24 @@
 		}
 	}
 
+	// Step 4: the backend signs the plan into an identity token; the page
+	// then tries to upgrade itself, in metadata and with updateUser.
+	async function identifySigned(output) {
+		app.expiring = null;
+		const {userId, token} = await backend('/api/signet-token');
+		const forged = {...metadataOf(app.user), plan: 'enterprise'};
+		logEvent('page', `identifyUser(${userId}, {…, plan: 'enterprise'}, {token: …${token.slice(-4)}}), the token signs plan '${app.user.plan}'`);
+		try {
+			await sdk().identifyUser(userId, forged, {token});
+			logEvent('page', "updateUser({plan: 'enterprise'})");
+			await sdk().updateUser({plan: 'enterprise'});
+			const plan = sdk().getVariable('plan', FALLBACKS.plan);
+			show(output, plan === 'enterprise' ? 'bad' : 'good', `The page asked twice for plan 'enterprise'; the API kept the signed one: getVariable('plan', …) → ${JSON.stringify(plan)}.`);
+		} catch (error) {
+			show(output, 'bad', `Rejected: ${error.name} (${error.code}): ${error.message}`);
+		}
+	}
+
 	async function identifyWithMistake(output) {
 		app.expiring = null;
 		const mistake = $('mistake-kind').value;
@@ -208,6 +226,7 @@
 		$('tamper-button').disabled = app.busy || !app.ready || !app.user;
 		$('expiring-button').disabled = app.busy || !app.ready || !app.user;
 		$('mistake-button').disabled = app.busy || !app.ready || !app.user;
+		$('signed-button').disabled = app.busy || !app.ready || !app.user;
 		$('logout-button').disabled = app.busy || !app.ready || (!app.user && sdk().getIdentity().status === 'anonymous');
 		if (!app.ready) {
 			return;
@@ -296,6 +315,7 @@
 		});
 		$('tamper-button').addEventListener('click', () => void run('result-tampered', identifyTampered));
 		$('expiring-button').addEventListener('click', () => void run('result-expiring', identifyExpiring));
+		$('signed-button').addEventListener('click', () => void run('result-signed', identifySigned));
 		$('logout-button').addEventListener('click', () => void run('result-logout', logOut));
 		$('mistake-form').addEventListener('submit', (event) => {
 			event.preventDefault();

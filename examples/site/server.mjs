@@ -6,7 +6,7 @@ import {readFile} from 'node:fs/promises';
 import {createServer} from 'node:http';
 import {dirname, extname, join, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {signIdentity} from '../../dist/server.mjs';
+import {signIdentity, signIdentityToken} from '../../dist/server.mjs';
 import {USERS, userByLogin} from './users.mjs';
 
 const SITE = dirname(fileURLToPath(import.meta.url));
@@ -110,6 +110,10 @@ async function handle(request, response, config) {
 		return readiness(response, config);
 	}
 
+	if (pathname === '/api/signet-token' && read) {
+		return signedToken(request, response, config);
+	}
+
 	if (pathname === '/api/me' && read) {
 		const user = currentUser(request);
 		return send(response, 200, {user: user ? publicUser(user) : null});
@@ -204,6 +208,22 @@ async function readiness(response, {apiUrl, adminKey, clientToken}) {
 
 	const {total, byCode, byHint, hours, safeToEnforce} = await answer.json();
 	return send(response, 200, {total, byCode, byHint, hours, safeToEnforce});
+}
+
+// Step 4: an identity token that signs the user's plan with the id, so the
+// page cannot give itself another one. For this API only (aud), for an hour.
+async function signedToken(request, response, {secret, clientToken, log}) {
+	const user = currentUser(request);
+	if (!user) {
+		return send(response, 401, {error: 'not_logged_in'});
+	}
+
+	const token = await signIdentityToken({userId: user.id, attributes: {plan: user.plan}}, secret, {
+		audience: clientToken,
+		expiration: new Date(Date.now() + 60 * 60 * 1000),
+	});
+	log(`site: signed a token for user ${user.id} with plan ${user.plan}`);
+	return send(response, 200, {userId: String(user.id), token});
 }
 
 async function login(request, response, {log}) {
