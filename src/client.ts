@@ -14,7 +14,7 @@ import { renewalDelay } from './renewal';
 import { safeStorage, type SafeStorage } from './storage';
 import { createTransport, toSignetError, type Transport } from './transport';
 import { uuid } from './uuid';
-import { checkProof, expiredError, hasExpired, wire } from './proof';
+import { expiredError, hasExpired, wire } from './proof';
 import { checkIdentify, checkMetadata, type IdentifyCall } from './validate';
 import { verificationWarning } from './warnings';
 import type { Client, Widen } from './types/client';
@@ -84,7 +84,7 @@ export function createClient(options?: InitOptions): Client {
 	function configure(options: InitOptions): Settings {
 		const checked = normaliseOptions(options);
 		if (typeof window === 'undefined' && !checked.fetch) {
-			throw new SignetError('unsupported_environment', 'Signet runs in the browser, not during server-side rendering');
+			throw new SignetError('unsupported_environment', 'Signet needs a browser, not server-side rendering');
 		}
 
 		if (!settings) {
@@ -175,7 +175,7 @@ export function createClient(options?: InitOptions): Client {
 	async function refreshed(old: IdentifyCall): Promise<IdentifyCall> {
 		const refresh = settings!.refreshIdentity;
 		if (!refresh) {
-			throw expiredError(old, 'expired, and no refreshIdentity');
+			throw expiredError(old);
 		}
 
 		let fresh: IdentityProof;
@@ -185,9 +185,10 @@ export function createClient(options?: InitOptions): Client {
 			throw new SignetError('refresh_failed', 'refreshIdentity failed', {cause: error});
 		}
 
-		const renewed = {...old, ...checkProof(fresh, old.userId)};
+		// Checked as a new call: a hash and a token are built alike whichever came before.
+		const renewed = checkIdentify(old.userId, old.metadata, fresh);
 		if (hasExpired(renewed)) {
-			throw expiredError(renewed, 'refreshIdentity gave an expired one');
+			throw expiredError(renewed);
 		}
 
 		return renewed;

@@ -9,7 +9,7 @@ import { own } from './own';
 import { isHashFormat } from './shared/hash';
 import { expirationString } from './shared/message';
 
-/** A checked proof: `hash` (+ `expiration`), or `token` with `expiration` read from its `exp`. All three keys are always there, in this order, so equal proofs write equal JSON. */
+/** A checked proof: `hash` (+ `expiration`), or `token` with `expiration` read from its `exp`. Built in one key order per kind, so equal proofs write equal JSON. */
 export type Proof = {hash?: string; expiration?: string; token?: string};
 
 /**
@@ -29,8 +29,8 @@ export const refuse = (code: InvalidArgumentCode, message: string): never => {
  * three base64url parts whose JSON payload has `sub` equal to `userId`.
  *
  * @example
- * checkProof({hash: ` ${'ab'.repeat(32)}\n`}, '42') // {hash: 'abab…ab', expiration: undefined, token: undefined}
- * checkProof({token}, '42') // {hash: undefined, expiration: '2026-11-21T12:00:00.000Z', token} when exp says so
+ * checkProof({hash: ` ${'ab'.repeat(32)}\n`}, '42') // {hash: 'abab…ab', expiration: undefined}
+ * checkProof({token}, '42') // {expiration: '2026-11-21T12:00:00.000Z', token} when exp says so
  */
 export function checkProof(given: unknown, userId: string): Proof {
 	if (given != null && typeof given !== 'object') {
@@ -49,7 +49,7 @@ export function checkProof(given: unknown, userId: string): Proof {
 			// is not three parts (exec() null), not JSON, or an exp that is no
 			// date (toISOString throws) lands in the catch.
 			const {sub, exp} = JSON.parse(decodeURIComponent(escape(atob(/^[\w-]+\.([\w-]+)\.[\w-]+$/.exec(token as string)![1].replace(/-/g, '+').replace(/_/g, '/')))));
-			proof = sub === userId && !hash && !expiration && {hash: undefined, expiration: exp == null ? undefined : new Date(exp * 1000).toISOString(), token: token as string};
+			proof = sub === userId && !hash && !expiration && {expiration: exp && new Date(exp * 1000).toISOString(), token: token as string};
 		} catch {}
 
 		return proof || refuse('invalid_token', 'token is not a JWT for this userId');
@@ -67,7 +67,6 @@ export function checkProof(given: unknown, userId: string): Proof {
 					? text
 					: refuse('invalid_hash', /^sha256=/i.test(text) ? 'drop the sha256= before the hash' : /^[\w+/]{86}==$/.test(text) ? 'hash is base64 of the hex: send the hex' : 'hash must be hex or base64 HMAC-SHA256'),
 		expiration: expiration == null ? undefined : expirationString(expiration) ?? refuse('invalid_expiration', 'expiration must be a valid date'),
-		token: undefined,
 	};
 }
 
@@ -89,9 +88,10 @@ export const wire = <T extends Proof>(call: T): T => ({...call, ...(call.token &
 export const hasExpired = ({expiration}: Proof): boolean => expiration !== undefined && Date.parse(expiration) <= Date.now();
 
 /**
- * The refusal for a proof that expired with no way to renew it.
+ * The refusal for a proof that expired (client clock) and that
+ * refreshIdentity did not renew: there is none, or it gave an expired one.
  *
  * @example
- * throw expiredError(call, 'expired, and no refreshIdentity');
+ * throw expiredError(call); // IdentityVerificationError hash_expired or token_expired
  */
-export const expiredError = ({token}: Proof, why: string) => new IdentityVerificationError(token ? 'token_expired' : 'hash_expired', why);
+export const expiredError = ({token}: Proof) => new IdentityVerificationError(token ? 'token_expired' : 'hash_expired', 'expired before sending');
