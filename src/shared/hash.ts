@@ -7,25 +7,18 @@ const BASE64 = /^([\w-]{42}|[A-Za-z\d+/]{42})[AEIMQUYcgkosw048]=?$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /**
- * Whether `hash` is written as a 32-byte digest: 64 hex characters (either
- * case), or base64 / base64url with optional padding. Surrounding
- * whitespace is allowed. Never throws.
+ * Whether `text` (already trimmed) is written as a 32-byte digest: 64 hex
+ * characters (either case), or base64 / base64url with optional padding.
  *
  * @example
  * isHashFormat('ab'.repeat(32)) // true
  * isHashFormat('0x' + 'ab'.repeat(31)) // false
  */
-export function isHashFormat(hash: unknown): hash is string {
-	if (typeof hash !== 'string') {
-		return false;
-	}
-
-	const text = hash.trim();
-	return HEX.test(text) || BASE64.test(text);
-}
+export const isHashFormat = (text: string): boolean => HEX.test(text) || BASE64.test(text);
 
 /**
- * Decodes a hash in any form `isHashFormat` accepts into its 32 bytes;
+ * Decodes a hash in any form `isHashFormat` accepts (surrounding whitespace
+ * allowed) into its 32 bytes;
  * `undefined` for anything else. Never throws.
  *
  * @example
@@ -33,11 +26,11 @@ export function isHashFormat(hash: unknown): hash is string {
  * decodeHash('0x1234') // undefined
  */
 export function decodeHash(hash: unknown): Uint8Array | undefined {
-	if (!isHashFormat(hash)) {
+	const text = typeof hash === 'string' ? hash.trim() : '';
+	if (!isHashFormat(text)) {
 		return undefined;
 	}
 
-	const text = hash.trim();
 	const bytes = new Uint8Array(32);
 	if (HEX.test(text)) {
 		for (let i = 0; i < 32; i++) {

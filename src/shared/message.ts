@@ -10,9 +10,6 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 // verify with the hash of 'bob\uFFFD'.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-// The one spelling that is signed: what Date.prototype.toISOString() writes.
-const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
 /**
  * Why a user id cannot be signed or sent, or `undefined` when it can.
  *
@@ -73,14 +70,13 @@ export function identityMessage(userId: string, expiration?: string): string {
  * expirationString('2026-11-21T12:00:00') // undefined: no zone
  */
 export function expirationString(expiration: unknown): string | undefined {
-	if (expiration instanceof Date) {
-		return Number.isNaN(expiration.getTime()) ? undefined : expiration.toISOString();
+	try {
+		// toISOString throws on an invalid date. A string must be exactly what
+		// it writes back, which refuses other spellings and dates that do not
+		// exist (February 30); 24 characters keeps years to 0000–9999.
+		const text = new Date(expiration as string).toISOString();
+		return text.length === 24 && (expiration instanceof Date || text === expiration) ? text : undefined;
+	} catch {
+		return undefined;
 	}
-
-	// The round trip refuses dates that do not exist, such as February 30.
-	if (typeof expiration === 'string' && ISO_INSTANT.test(expiration)) {
-		return expirationString(new Date(expiration)) === expiration ? expiration : undefined;
-	}
-
-	return undefined;
 }
