@@ -3,18 +3,16 @@
 // named exports share a default one.
 import { ApiError } from './errors/api-error';
 import { IdentityVerificationError } from './errors/identity-verification-error';
-import { InvalidArgumentError } from './errors/invalid-argument-error';
 import { NotInitializedError } from './errors/not-initialized-error';
 import { SignetError } from './errors/signet-error';
-import { Emitter } from './emitter';
+import { createEmitter } from './emitter';
 import { normaliseOptions, type Settings } from './options';
-import { own } from './own';
 import { serialQueue } from './queue';
 import { renewalDelay } from './renewal';
 import { safeStorage, type SafeStorage } from './storage';
 import { createTransport, toSignetError, type Transport } from './transport';
 import { uuid } from './uuid';
-import { expiredError, hasExpired, wire } from './proof';
+import { expiredError, hasExpired, refuse, wire } from './proof';
 import { checkIdentify, checkMetadata, type IdentifyCall } from './validate';
 import { verificationWarning } from './warnings';
 import type { Client, Widen } from './types/client';
@@ -48,7 +46,7 @@ const anonymous = (error: SignetError | null = null): State => ({status: 'anonym
  * await widgets.identifyUser('42', {}, {hash});
  */
 export function createClient(options?: InitOptions): Client {
-	const events = new Emitter();
+	const events = createEmitter();
 	const enqueue = serialQueue();
 	let settings: Settings | undefined;
 	// Why calls cannot run here (server-side rendering), when createClient() was told so.
@@ -90,8 +88,8 @@ export function createClient(options?: InitOptions): Client {
 		if (!settings) {
 			settings = checked;
 			transport = createTransport(checked);
-			local = safeStorage(own(checked.storage, 'local'), 'localStorage');
-			sessions = safeStorage(own(checked.storage, 'session'), 'sessionStorage');
+			local = safeStorage(checked.storage, 'local');
+			sessions = safeStorage(checked.storage, 'session');
 			anonymousId = local.get(key('anonymousId')) ?? '';
 			// What the API would refuse (page code may write storage) would fail every call.
 			if (!/^[\w-]{1,128}$/.test(anonymousId)) {
@@ -100,7 +98,7 @@ export function createClient(options?: InitOptions): Client {
 
 			changed();
 		} else if (settings.clientToken !== checked.clientToken || settings.apiHost !== checked.apiHost) {
-			throw new InvalidArgumentError('invalid_options', 'already initialised: use createClient()');
+			refuse('invalid_options', 'already initialised: use createClient()');
 		}
 
 		return checked;
@@ -152,13 +150,13 @@ export function createClient(options?: InitOptions): Client {
 			return structuredClone(accepted.result);
 		}
 
-		const {status, userId} = state;
-		if (requested.userId !== userId) {
+		if (requested.userId !== state.userId) {
 			// Another user: nothing of the previous one may carry over.
 			forgetUser();
+			state = anonymous();
 		}
 
-		if (requested.userId !== userId || status === 'anonymous' || status === 'rejected') {
+		if (state.status === 'anonymous' || state.status === 'rejected') {
 			state = {status: 'pending', userId: requested.userId, error: null};
 			changed();
 		}
@@ -338,7 +336,7 @@ export function createClient(options?: InitOptions): Client {
 				})(),
 			),
 		identifyUser: (userId, metadata, verification) => call(() => checkIdentify(userId, metadata, verification), identify),
-		updateUser: (metadata) => call(() => checkMetadata(metadata, true)!, update),
+		updateUser: (metadata) => call(() => checkMetadata(metadata), update),
 		logout: () => call(() => {}, logout),
 		getIdentity: () => ({...state, anonymousId}),
 		getAnonymousId: () => anonymousId,

@@ -1,6 +1,6 @@
 // InitOptions are normalised once, here, with their defaults beside them.
-import { InvalidArgumentError } from './errors/invalid-argument-error';
 import { own } from './own';
+import { refuse as refuseArgument } from './proof';
 import { checkIdentify, type IdentifyCall } from './validate';
 import type { InitOptions, StorageLike } from './types/options';
 
@@ -30,9 +30,7 @@ const OPTIONAL: Array<[name: keyof InitOptions, fallback: unknown, type: string,
 	['storage', {}, 'object'],
 ];
 
-function refuse(message: string): never {
-	throw new InvalidArgumentError('invalid_options', message);
-}
+const refuse = (message: string): never => refuseArgument('invalid_options', message);
 
 /**
  * Checks `init()` options and fills in defaults; throws
@@ -72,9 +70,10 @@ export function normaliseOptions(options: unknown): Settings {
 
 	const settings = {clientToken, apiHost: base} as Record<string, unknown>;
 	for (const [name, fallback, type, min = 0, max = 0] of OPTIONAL) {
+		// null takes the default, as undefined does.
 		const value = own(raw, name) ?? fallback;
-		// A number must be a whole one within its range; an object must not be null.
-		if (value !== undefined && (typeof value !== type || value === null || (type === 'number' && !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)))) {
+		// A number must be a whole one within its range (NaN is within none).
+		if (value !== undefined && (typeof value !== type || (type === 'number' && !((value as number) >= min && (value as number) <= max && (value as number) % 1 === 0)))) {
 			refuse(type === 'number' ? `${name} must be an integer from ${min} to ${max}` : `${name} must be a ${type}`);
 		}
 
@@ -82,7 +81,7 @@ export function normaliseOptions(options: unknown): Settings {
 	}
 
 	if (user !== undefined && (typeof user !== 'object' || user === null)) {
-		throw new InvalidArgumentError('invalid_user_id', 'user must be an object');
+		refuseArgument('invalid_user_id', 'user must be an object');
 	}
 
 	// Set even when there is none: an absent settings.user would be looked up on Object.prototype.

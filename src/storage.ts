@@ -1,5 +1,7 @@
 // Web Storage that never throws: blocked storage (privacy modes, sandboxed
 // iframes, cookies off) falls back to memory for this page's life.
+import type { Settings } from './options';
+import { own } from './own';
 import type { StorageLike } from './types/options';
 
 /** A key-value store that always answers. */
@@ -9,15 +11,18 @@ export type SafeStorage = {
 };
 
 /**
- * Wraps `storage`, or the browser's own `kind` when `storage` is
- * undefined; `null` keeps everything in memory. Setting `undefined` removes.
+ * Wraps the page's own storage for `kind` (the `storage` option's `local`
+ * or `session`), or the browser's `localStorage` / `sessionStorage` when
+ * it names none; `null` keeps everything in memory. Setting `undefined` removes.
  *
  * @example
- * safeStorage(undefined, 'localStorage').set('signet:ct_1:anonymousId', id);
+ * safeStorage(settings.storage, 'local').set('signet:ct_1:anonymousId', id);
  */
-export function safeStorage(storage: StorageLike | null | undefined, kind: 'localStorage' | 'sessionStorage'): SafeStorage {
+export function safeStorage(options: Settings['storage'], kind: 'local' | 'session'): SafeStorage {
 	const memory = new Map<string, string | undefined>();
-	const backend = (): StorageLike | null | undefined => (storage === undefined ? (globalThis as Partial<WindowLocalStorage & WindowSessionStorage>)[kind] : storage);
+	// Own properties only (see own.ts), read once.
+	const storage: StorageLike | null | undefined = own(options, kind);
+	const backend = (): StorageLike | null | undefined => (storage === undefined ? (globalThis as Partial<WindowLocalStorage & WindowSessionStorage>)[`${kind}Storage`] : storage);
 	return {
 		get(key) {
 			try {

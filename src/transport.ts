@@ -103,7 +103,8 @@ export function createTransport({apiHost, timeoutMs, retries, fetch: send = (...
 			try {
 				response = await client.post(path, {
 					body: JSON.stringify(body),
-					headers: {'content-type': 'text/plain;charset=UTF-8', ...(token ? {authorization: `Bearer ${token}`} : {})},
+					// A string body is sent as text/plain;charset=UTF-8 (fetch's default): no CORS preflight.
+					headers: token ? {authorization: `Bearer ${token}`} : {},
 					keepalive: beacon || hidden,
 					...(beacon ? {retry: 0} : {}),
 				});

@@ -35,11 +35,7 @@ export function checkUserId(userId: unknown): string {
  * checkMetadata({plan: 'pro'}) // {plan: 'pro'}
  * checkMetadata({at: new Date()}) // throws InvalidArgumentError('invalid_metadata')
  */
-export function checkMetadata(metadata: unknown, required = false): Metadata | undefined {
-	if (metadata === undefined && !required) {
-		return undefined;
-	}
-
+export function checkMetadata(metadata: unknown): Metadata {
 	let problem = isPlainObject(metadata) ? '' : 'must be a plain object';
 	let json = '';
 	try {
@@ -61,8 +57,7 @@ export function checkMetadata(metadata: unknown, required = false): Metadata | u
 		problem ||= 'is not JSON';
 	}
 
-	// UTF-8 takes at most 3 bytes per UTF-16 unit: most metadata needs no encoding to be measured.
-	if (!problem && json.length * 3 > MAX_METADATA_BYTES && new TextEncoder().encode(json).length > MAX_METADATA_BYTES) {
+	if (!problem && new TextEncoder().encode(json).length > MAX_METADATA_BYTES) {
 		problem = `is over ${MAX_METADATA_BYTES} bytes`;
 	}
 
@@ -80,5 +75,5 @@ export function checkMetadata(metadata: unknown, required = false): Metadata | u
  */
 export function checkIdentify(userId: unknown, metadata: unknown, verification: unknown): IdentifyCall {
 	const id = checkUserId(userId);
-	return {userId: id, metadata: checkMetadata(metadata ?? undefined), ...checkProof(verification, id)};
+	return {userId: id, metadata: metadata == null ? undefined : checkMetadata(metadata), ...checkProof(verification, id)};
 }

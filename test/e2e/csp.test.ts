@@ -83,7 +83,7 @@ ${install(nonce)}
 		const {pages} = stack;
 		const original = distFile('signet.umd.js');
 		const text = original.toString('latin1');
-		const at = text.indexOf('text/plain;charset=UTF-8');
+		const at = text.indexOf('private keys belong on your server');
 		expect(at).toBeGreaterThan(0);
 		// One byte changed inside a string: still valid JavaScript.
 		const tampered = Buffer.from(original);
