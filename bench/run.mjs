@@ -6,6 +6,8 @@
 // other figures of bench/results.json as they were; `npm run bench -- api
 // postgres bare` measures only the targets named (the last is the floor)
 // and prints them without writing results.json, whose table is one run.
+// `npm run bench -- sizes` measures only the shipped files' sizes and keeps
+// the other figures of bench/results.json as they were.
 import {cpus} from 'node:os';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {launchChromium} from '../test/support/chromium.mjs';
@@ -21,12 +23,15 @@ import {formatResults} from './table.mjs';
 const file = new URL('results.json', import.meta.url);
 const apiOnly = process.argv[2] === 'api';
 const apiTargets = apiOnly ? process.argv.slice(3) : [];
+const sizesOnly = process.argv[2] === 'sizes';
 const started = Date.now();
 const cpuList = cpus();
 const machine = {date: new Date().toISOString(), command: 'npm run bench', node: process.version, cpus: `${cpuList.length} × ${cpuList[0]?.model.trim() ?? 'unknown CPU'}`};
+const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 let results;
-if (apiOnly) {
-	const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+if (sizesOnly) {
+	results = {...previous, sizes: await measureSizes()};
+} else if (apiOnly) {
 	console.log('API throughput (A B A B):');
 	results = {...previous, api: {...machine, ...(await measureApiLoad(apiTargets.length > 0 ? {targets: apiTargets} : {}))}};
 } else {
@@ -55,7 +60,10 @@ if (apiOnly) {
 }
 
 const seconds = Math.round((Date.now() - started) / 1000);
-(apiOnly ? results.api : results).durationSeconds = seconds;
+if (!sizesOnly) {
+	(apiOnly ? results.api : results).durationSeconds = seconds;
+}
+
 if (apiTargets.length === 0) {
 	writeFileSync(file, `${JSON.stringify(results, null, '\t')}\n`);
 }
