@@ -56,13 +56,15 @@ export function describePostgres(name: string, suite: () => void): void {
 	describe.skipIf(!postgresBin)(name, suite);
 }
 
-/** A running throwaway cluster. @example const url = await cluster.createDatabase(); await cluster.stop(); await cluster.start(); */
+/** A running throwaway cluster. @example const url = await cluster.createDatabase(); await cluster.stop(); await cluster.start(); await cluster.crash(); */
 export type PostgresCluster = {
 	port: number;
 	/** A new empty database; answers its connection string. */
 	createDatabase(): Promise<string>;
 	/** Stops the server (fast shutdown: connections are cut), keeping the data. */
 	stop(): Promise<void>;
+	/** Kills the server as a crash would (immediate stop: no checkpoint, WAL not yet flushed is lost), keeping the data. */
+	crash(): Promise<void>;
 	/** Starts it again on the same port. */
 	start(): Promise<void>;
 	/** Stops the server and deletes everything. */
@@ -163,6 +165,7 @@ export async function startPostgres({durable = false}: {durable?: boolean} = {})
 			return `postgres://postgres@127.0.0.1:${port}/${name}`;
 		},
 		stop: () => stop('fast'),
+		crash: () => stop('immediate'),
 		start,
 		async remove() {
 			process.off('exit', cleanUp);

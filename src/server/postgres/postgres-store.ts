@@ -58,6 +58,10 @@ const CLAIM_ATTEMPTS = 5;
  * answered once, a logout anywhere ends the session everywhere, and all
  * instances count one rate limit. Every method is one SQL statement (one
  * round trip, atomic on its own); only token hashes are stored.
+ * `claimReply` and `applyIdentify` commit without waiting for the disk:
+ * the handler always follows them with `finishReply` or `releaseReply`,
+ * whose synchronous commit flushes them too before the call is answered
+ * (README, "Durability").
  *
  * Call `migrate()` on every start (it is safe from several processes at
  * once), and `close()` on shutdown. While the database is unreachable each

@@ -58,13 +58,23 @@ RETURNING *`;
 /** @example await pool.query({text: GET_USER, values: [clientToken, userId]}); */
 export const GET_USER = 'SELECT * FROM signet_users WHERE client_token = $1 AND user_id = $2';
 
+// Commits this statement's transaction without waiting for its WAL to
+// reach the disk (synchronous_commit off for this transaction only). Only
+// for a call's writes that the handler always follows with finishReply or
+// releaseReply, which commit synchronously: WAL reaches the disk in order,
+// so that flush makes the call's earlier writes durable too before the
+// call is answered. A crash before it loses only writes of a call nobody
+// was answered, whose retry runs it again. One flush per call, not three.
+const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true) = 'off'`;
+
 /**
  * Claims a call unless a live claim or answer holds it: an expired row or
  * a claim older than `staleBefore` ($5) is taken over in the same upsert.
  * When the claim fails, the same statement reads the row that won. That
  * read sees the statement's snapshot, so a row committed by another
  * instance in between can leave both halves empty: the caller then asks
- * again, and the next snapshot sees it.
+ * again, and the next snapshot sees it. It commits without waiting for
+ * the disk (see ASYNC_COMMIT): the call's finishReply or releaseReply does.
  *
  * Parameters: $1 key, $2 fingerprint, $3 now, $4 expires at, $5 stale before.
  *
@@ -74,7 +84,7 @@ export const GET_USER = 'SELECT * FROM signet_users WHERE client_token = $1 AND 
 export const CLAIM_REPLY = `
 WITH claimed AS (
 	INSERT INTO signet_replies AS r (key, fingerprint, sealed, created_at, expires_at)
-	VALUES ($1, $2, NULL, $3, $4)
+	SELECT $1, $2, NULL, $3, $4 WHERE ${ASYNC_COMMIT}
 	ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, sealed = NULL,
 		created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
 	WHERE r.expires_at <= $3::timestamptz OR (r.sealed IS NULL AND r.created_at < $5::timestamptz)
@@ -170,7 +180,9 @@ SELECT 1`;
  * commit: {@link MERGE_USER} ($1 to $10), the outcome as
  * {@link RECORD_OUTCOME} records it ($11 to $16), and the session as
  * {@link PUT_SESSION} stores it ($17 to $23), only when the merge answers
- * a row (the change applied). Answers MERGE_USER's row, or none.
+ * a row (the change applied). Answers MERGE_USER's row, or none. It
+ * commits without waiting for the disk (see ASYNC_COMMIT): the call's
+ * finishReply does.
  *
  * @example
  * const {rows} = await pool.query({name: 'signet_apply_identify', text: APPLY_IDENTIFY, values: [...merge, ...outcome, ...session]});
@@ -179,7 +191,7 @@ export const APPLY_IDENTIFY = `
 WITH merged AS (${MERGE_USER}), ${outcomeWrites(11)}, session AS (
 	${sessionWrite(17, 'WHERE EXISTS (SELECT 1 FROM merged)')}
 )
-SELECT * FROM merged`;
+SELECT * FROM merged WHERE ${ASYNC_COMMIT}`;
 
 /**
  * One client's outcomes since an hour ($2), every backend's row of a
