@@ -57,16 +57,6 @@ export class LruMap<V> {
 		}
 	}
 
-	/** Replaces the value of an entry that is still kept, leaving its place in the order; answers whether it was kept. */
-	replace(key: string, value: V): boolean {
-		if (!this.#map.has(key)) {
-			return false;
-		}
-
-		this.#map.set(key, value);
-		return true;
-	}
-
 	delete(key: string): boolean {
 		return this.#map.delete(key);
 	}

@@ -35,6 +35,9 @@ export type MemoryStoreOptions = {
 
 type Counter = {end: number; count: number};
 
+/** A remembered answer as kept here: times as numbers, made ISO only for `replies()`. */
+type Entry = {fingerprint: string; sealed: string | null; createdAt: number; expiresAt: number};
+
 /**
  * The default {@link IdentityStore}: everything in this process's memory,
  * gone on restart, and bounded everywhere. Records are immutable: a change
@@ -53,9 +56,11 @@ export class MemoryStore implements IdentityStore {
 	readonly #sessions: LruMap<SessionRecord>;
 	/** Token hashes of each visitor's sessions, for logout. */
 	readonly #visitorSessions = new Map<string, Set<string>>();
-	readonly #replies: LruMap<StoredReply>;
+	readonly #replies: LruMap<Entry>;
 	readonly #counters: LruMap<Counter>;
 	readonly #outcomes: OutcomeTally;
+	/** Everything stays in this process: remembered answers come as JSON text, not sealed (see IdentityStore.inProcess). */
+	readonly inProcess = true;
 
 	constructor(options: MemoryStoreOptions = {}) {
 		const limits = {maxUsers: 10_000, maxSessions: 100_000, maxReplies: 10_000, maxCounters: 100_000, outcomeRetentionMs: 7 * 24 * 60 * 60 * 1000, ...options};
@@ -125,25 +130,25 @@ export class MemoryStore implements IdentityStore {
 
 	claimReply({key, fingerprint, now, expiresAt, staleBefore}: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}): ClaimResult {
 		const stored = this.#replies.get(key);
-		if (stored !== undefined && stored.sealed !== null && Date.parse(stored.expiresAt) > now.getTime()) {
+		if (stored !== undefined && stored.sealed !== null && stored.expiresAt > now.getTime()) {
 			return {state: 'done', fingerprint: stored.fingerprint, sealed: stored.sealed};
 		}
 
-		if (stored !== undefined && stored.sealed === null && Date.parse(stored.createdAt) >= staleBefore.getTime()) {
+		if (stored !== undefined && stored.sealed === null && stored.createdAt >= staleBefore.getTime()) {
 			return {state: 'running', fingerprint: stored.fingerprint};
 		}
 
-		const claim = {key, fingerprint, sealed: null, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString()};
-		this.#replies.touch(key, Object.freeze(claim));
+		this.#replies.touch(key, {fingerprint, sealed: null, createdAt: now.getTime(), expiresAt: expiresAt.getTime()});
 		return {state: 'claimed'};
 	}
 
 	finishReply(key: string, sealed: string): void {
-		const claim = this.#replies.get(key);
 		// A claim forgotten meanwhile (the store was full) stays forgotten: a
 		// retry then runs the call again rather than meet a stranger's answer.
+		// Entries never leave the store, so one can change in place.
+		const claim = this.#replies.get(key);
 		if (claim !== undefined) {
-			this.#replies.replace(key, Object.freeze({...claim, sealed}));
+			claim.sealed = sealed;
 		}
 	}
 
@@ -191,7 +196,7 @@ export class MemoryStore implements IdentityStore {
 		}
 
 		for (const [key, reply] of this.#replies.entries()) {
-			if (Date.parse(reply.expiresAt) <= time) {
+			if (reply.expiresAt <= time) {
 				this.#replies.delete(key);
 			}
 		}
@@ -227,13 +232,20 @@ export class MemoryStore implements IdentityStore {
 	}
 
 	/**
-	 * The remembered answers (sealed) and running claims, as copies.
+	 * The remembered answers and running claims, as copies. A MemoryStore is
+	 * `inProcess`, so `sealed` holds an answer's JSON text, session token included.
 	 *
 	 * @example
 	 * expect(store.replies()).toHaveLength(1); // after a call and its retry
 	 */
 	replies(): StoredReply[] {
-		return [...this.#replies.values()].map((reply) => ({...reply}));
+		return [...this.#replies.entries()].map(([key, {fingerprint, sealed, createdAt, expiresAt}]) => ({
+			key,
+			fingerprint,
+			sealed,
+			createdAt: new Date(createdAt).toISOString(),
+			expiresAt: new Date(expiresAt).toISOString(),
+		}));
 	}
 }
 

@@ -25,7 +25,9 @@ const STALE_MS = 30_000;
  * An answer may hold a session token, and the store keeps sessions only as
  * hashes; so the answer is sealed (AES-256-GCM) under a key derived from
  * the call's ids, and the store sees those ids only hashed. Whoever reads
- * the store cannot read an answer without the message id.
+ * the store cannot read an answer without the message id. A store that
+ * keeps everything in this process (`inProcess`, as MemoryStore) gets the
+ * answer's JSON text: nobody reads it who could not read the secrets.
  *
  * A copy that arrives while the call runs waits for its answer: in this
  * process through a map of running calls, across instances by polling the
@@ -38,11 +40,14 @@ const STALE_MS = 30_000;
 export class RememberedReplies {
 	readonly #store: IdentityStore;
 	readonly #ttlMs: number;
+	readonly #seal: (reply: Reply, ids: string) => string;
+	readonly #open: (sealed: string, ids: string) => Reply | undefined;
 	readonly #running = new Map<string, {fingerprint: string; work: Promise<Reply>}>();
 
 	constructor(store: IdentityStore, ttlMs: number) {
 		this.#store = store;
 		this.#ttlMs = ttlMs;
+		[this.#seal, this.#open] = store.inProcess === true ? [asText, fromText] : [seal, open];
 	}
 
 	/**
@@ -88,7 +93,7 @@ export class RememberedReplies {
 			}
 
 			if (found.state === 'done') {
-				const remembered = open(found.sealed, ids);
+				const remembered = this.#open(found.sealed, ids);
 				if (remembered !== undefined) {
 					return remembered;
 				}
@@ -111,7 +116,7 @@ export class RememberedReplies {
 		}
 
 		if (reply.status < 500 && reply.status !== 429) {
-			await this.#store.finishReply(id, seal(reply, ids));
+			await this.#store.finishReply(id, this.#seal(reply, ids));
 		} else {
 			await this.#store.releaseReply(id);
 		}
@@ -151,7 +156,20 @@ function open(sealed: string, ids: string): Reply | undefined {
 		const bytes = Buffer.from(sealed, 'base64url');
 		const decipher = createDecipheriv('aes-256-gcm', sealingKey(ids), bytes.subarray(0, 12));
 		decipher.setAuthTag(bytes.subarray(12, 28));
-		const text = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+		return fromText(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+// For a store in this process: the answer as JSON text, a copy that later
+// changes to the reply's objects (a variables object the app reuses) cannot reach.
+function asText(reply: Reply): string {
+	return JSON.stringify(reply);
+}
+
+function fromText(text: string): Reply | undefined {
+	try {
 		return JSON.parse(text) as Reply;
 	} catch {
 		return undefined;

@@ -47,5 +47,8 @@ export function guardStore(store: IdentityStore, methods: ReadonlyArray<keyof Id
 		};
 	}
 
+	// The one property that is not a method: read once, so a store cannot
+	// start asking for plain answers after some were sealed.
+	guarded.inProcess = store.inProcess === true;
 	return guarded as IdentityStore;
 }

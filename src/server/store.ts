@@ -138,6 +138,8 @@ export type SessionRecord = {
  * without `sentAt`, bearer token), so a reused id with another body is told
  * apart; `sealed` is the answer encrypted with a key the store never sees
  * (it may carry a session token), or `null` while the call is still running.
+ * A store that declares {@link IdentityStore.inProcess} gets the answer's
+ * JSON text in `sealed` instead.
  *
  * @example
  * store.replies() // MemoryStore: [{key: '3f…', fingerprint: '9a…', sealed: 'q1…', createdAt, expiresAt}]
@@ -266,4 +268,16 @@ export type IdentityStore = {
 	 * otherwise calls `recordOutcome`, `mergeUser` and `putSession` in turn.
 	 */
 	applyIdentify?(write: IdentifyWrite): MaybePromise<MergeResult>;
+
+	/**
+	 * Optional: `true` for a store that keeps everything in this process's
+	 * memory, as `MemoryStore` does. Whoever can read such a store can read
+	 * the client secrets beside it, so sealing a remembered answer there
+	 * protects nothing: the handler hands it the answer's JSON text instead
+	 * of encrypting it (no key derivation and no AES-GCM per call). Leave it
+	 * out for any store another process or person can read (a database, a
+	 * cache, a file): answers are then sealed, and the store never holds a
+	 * readable session token. Read once, when the handler is created.
+	 */
+	readonly inProcess?: boolean;
 };

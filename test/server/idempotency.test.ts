@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {describe, expect, it, vi} from 'vitest';
-import {MemoryStore, signIdentity} from '../../src/server/index';
+import {STORE_METHODS} from '../../src/server/config';
+import {type IdentityStore, MemoryStore, signIdentity} from '../../src/server/index';
 import {clock, identifyBody, SECRET, serve} from './helpers';
 
 const api = await serve();
@@ -85,12 +86,30 @@ describe('retries', () => {
 		expect((await api.post('/v1/logout', {...body, messageId: randomUUID()}, {headers})).status).toBe(401);
 	});
 
-	it('remembers answers without a readable session token in the store', async () => {
-		const answer = await api.post('/v1/identify', identifyBody({hash}));
-		const everything = JSON.stringify([api.store.users(), api.store.sessions(), api.store.replies()]);
-		expect(api.store.replies().length).toBeGreaterThan(0);
+	it('remembers answers without a readable session token in a store others can read', async () => {
+		// The same MemoryStore, seen through an object that does not declare
+		// inProcess: what PostgresStore or any third-party store gets.
+		const store = new MemoryStore();
+		const shared = Object.fromEntries(STORE_METHODS.map((method) => [method, store[method].bind(store)])) as unknown as IdentityStore;
+		const sharing = await serve({store: shared});
+		const body = identifyBody({hash});
+		const answer = await sharing.post('/v1/identify', body);
+		const everything = JSON.stringify([store.users(), store.sessions(), store.replies()]);
+		expect(store.replies().length).toBeGreaterThan(0);
 		expect(everything).not.toContain(answer.body.session.token);
-		expect(JSON.stringify(api.store.replies())).not.toContain('verified');
+		expect(JSON.stringify(store.replies())).not.toContain('verified');
+		// And it opens again for the retry: the same answer, applied once.
+		expect((await sharing.post('/v1/identify', body)).body).toEqual(answer.body);
+		expect(store.users()[0].applied).toBe(1);
+	});
+
+	it('keeps answers as their text in a store that declares it lives in this process, and replays them the same', async () => {
+		const body = identifyBody({userId: 'u-in-process', hash: signIdentity('u-in-process', SECRET).hash});
+		const first = await api.post('/v1/identify', body);
+		const retry = await api.post('/v1/identify', body);
+		expect(retry.body).toEqual(first.body);
+		expect(api.store.inProcess).toBe(true);
+		expect(api.store.users().find((record) => record.userId === 'u-in-process')?.applied).toBe(1);
 	});
 });
 

@@ -16,17 +16,6 @@ describe('LruMap', () => {
 		expect(evicted).toEqual(['b']);
 	});
 
-	it('replaces a kept value in place and refuses to bring back a forgotten one', () => {
-		const map = new LruMap<number>(2);
-		map.touch('a', 1);
-		map.touch('b', 2);
-		expect(map.replace('a', 10)).toBe(true);
-		map.touch('c', 3);
-		expect(map.get('a')).toBeUndefined();
-		expect(map.replace('a', 11)).toBe(false);
-		expect(map.size).toBe(2);
-	});
-
 	it('forgets in the same order as a plain Map trimmed from its front, through any mix of touches and deletions', () => {
 		let seed = 7;
 		const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
