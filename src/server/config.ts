@@ -1,4 +1,5 @@
 import {MemoryStore} from './memory-store';
+import {SessionReuse} from './session-reuse';
 import {guardStore} from './store-failure';
 import {keyId, secretList} from './secrets';
 import type {IdentityStore} from './store';
@@ -123,6 +124,8 @@ export type Settings = {
 	log: (line: string) => void;
 	sessionTtlMs: number;
 	replyTtlMs: number;
+	/** The session tokens this handler may hand out again: with an `inProcess` store only. */
+	sessionReuse?: SessionReuse;
 };
 
 /**
@@ -207,6 +210,10 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 
 	if (store === null || typeof store !== 'object' || STORE_METHODS.some((method) => typeof store[method] !== 'function')) {
 		throw new TypeError(`store must implement IdentityStore: ${STORE_METHODS.join(', ')}`);
+	}
+
+	if (store.inProcess === true) {
+		settings.sessionReuse = new SessionReuse(sessionTtlMs);
 	}
 
 	// A store that fails is told apart from a bug: 503, and the SDK retries.

@@ -4,7 +4,7 @@ import {HINT_MESSAGES, type Hint} from './hints';
 import {proveIdentity} from './prove';
 import {rateLimited} from './rate-limit';
 import {errorReply, type Reply, VERIFICATION_MESSAGES} from './reply';
-import {newSession, type SessionAnswer} from './session';
+import {newSession, type SessionAnswer, sessionEnd} from './session';
 import type {Outcome} from './store';
 import {applyToUser} from './user-record';
 import {variablesFor} from './variables';
@@ -68,13 +68,26 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	const variables = result.ok ? await variablesFor(client, userId) : {};
 	// Only a verified token's attributes are signed: they win over metadata.
 	const attributes = result.ok ? result.attributes : undefined;
-	const opened = result.ok ? newSession(settings, {clientToken, userId, anonymousId, keyId: client.keyIds[result.keyIndex], now, validUntil: result.validUntil}) : undefined;
+	const owner = result.ok ? {clientToken, userId, anonymousId, keyId: client.keyIds[result.keyIndex]} : undefined;
+	const validUntil = result.ok ? result.validUntil : undefined;
+	// The visitor's live session for this user, when the store is in process (see SessionReuse); else a new one.
+	const reused = owner && (await settings.sessionReuse?.find(settings.store, owner, now, sessionEnd(settings, now, validUntil)));
+	const opened = owner && !reused ? newSession(settings, {...owner, now, validUntil}) : undefined;
+	if (reused) {
+		// Written with the session otherwise; here there is no session to write.
+		await settings.store.recordOutcome(outcome);
+	}
+
 	const applied = await applyToUser(settings, {clientToken, userId, anonymousId, metadata, attributes, verification, now}, opened && {outcome, session: opened.record});
 	if (!applied.ok) {
 		return applied.reply;
 	}
 
-	const session = opened?.answer ?? null;
+	if (owner && opened) {
+		settings.sessionReuse?.remember(owner, opened.answer.token, opened.record.tokenHash);
+	}
+
+	const session = reused ?? opened?.answer ?? null;
 	const explained = {...(hint && {hint}), ...(message && {message})};
 	const ignored = applied.ignored.length === 0 ? {} : {ignored: applied.ignored};
 	const body: IdentityAnswer = {userId, anonymousId, verified: result.ok, verification, variables, session, ...explained, ...ignored};

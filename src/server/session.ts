@@ -38,7 +38,7 @@ export function newSession(
 	{clientToken, userId, anonymousId, keyId, now, validUntil}: {clientToken: string; userId: string; anonymousId: string; keyId: string; now: Date; validUntil?: number},
 ): {answer: SessionAnswer; record: SessionRecord} {
 	const token = randomBytesFromPool(32).toString('base64url');
-	const expiresAt = new Date(Math.min(now.getTime() + settings.sessionTtlMs, validUntil ?? Number.POSITIVE_INFINITY)).toISOString();
+	const expiresAt = new Date(sessionEnd(settings, now, validUntil)).toISOString();
 	const record = {tokenHash: sessionTokenHash(token), clientToken, userId, anonymousId, keyId, createdAt: now.toISOString(), expiresAt};
 	return {answer: {token, expiresAt}, record};
 }
@@ -77,4 +77,16 @@ export async function findSession(
 	}
 
 	return {token, record};
+}
+
+/**
+ * When a session opened now ends (ms since the epoch): `sessionTtlMs` from
+ * now, but never past the proof's own end (`validUntil`, the hash's
+ * expiration plus the skew).
+ *
+ * @example
+ * sessionEnd(settings, now, Date.parse(expiration) + 60_000)
+ */
+export function sessionEnd(settings: Settings, now: Date, validUntil?: number): number {
+	return Math.min(now.getTime() + settings.sessionTtlMs, validUntil ?? Number.POSITIVE_INFINITY);
 }

@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {afterAll} from 'vitest';
-import {createIdentityHandler, type IdentityHandlerConfig, MemoryStore, startServer} from '../../src/server/index';
+import {STORE_METHODS} from '../../src/server/config';
+import {createIdentityHandler, type IdentityHandlerConfig, type IdentityStore, MemoryStore, startServer} from '../../src/server/index';
 
 export const SECRET = 'sk_test_handler_9aQ3vR';
 export const OLD_SECRET = 'sk_test_retired_Lp27';
@@ -95,4 +96,13 @@ export function identifyBody(fields: Record<string, unknown> = {}): Record<strin
 		sentAt: new Date().toISOString(),
 		...fields,
 	};
+}
+
+/**
+ * `store` seen through an object with its methods only: it does not declare
+ * `inProcess`, as PostgresStore or a third-party store would not, so the
+ * handler treats it as a store others can read.
+ */
+export function sharedView(store: MemoryStore): IdentityStore {
+	return Object.fromEntries(STORE_METHODS.map((method) => [method, store[method].bind(store)])) as unknown as IdentityStore;
 }

@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
 import {MemoryStore, signIdentity} from '../../src/server/index';
-import {clock, identifyBody, OLD_SECRET, SECRET, serve} from './helpers';
+import {clock, identifyBody, OLD_SECRET, SECRET, serve, sharedView} from './helpers';
 
 const time = clock('2026-11-21T12:00:00.000Z');
 const api = await serve({now: time.now, sessionTtlMs: 60 * 60 * 1000});
@@ -113,5 +113,69 @@ describe('revoking sessions', () => {
 		expect(oldAnswer.status).toBe(401);
 		expect(oldAnswer.body.error.code).toBe('session_invalid');
 		expect((await rotated.post('/v1/user', userCall(anonymousId, {}), bearer(viaNew.body.session.token))).status).toBe(200);
+	});
+});
+
+// Issue 11: the SDK identifies on every page load. With a store in this
+// process, a visitor who still holds a live session for the user gets it
+// again instead of a new one each time; nothing revoked comes back.
+describe('reusing a live session', () => {
+	const identifyAs = async (target: typeof api, anonymousId: string, userId = 'u-reuse', secret = SECRET, expiration?: string) =>
+		(await target.post('/v1/identify', identifyBody({userId, anonymousId, hash: signIdentity(userId, secret, {expiration}).hash, expiration})));
+
+	it('hands a visitor who identifies again the session it already holds, and stores no second one', async () => {
+		const anonymousId = randomUUID();
+		const first = await identifyAs(api, anonymousId);
+		const again = await identifyAs(api, anonymousId);
+		expect(again.body.session).toEqual(first.body.session);
+		expect(api.store.sessions().filter((session) => session.anonymousId === anonymousId)).toHaveLength(1);
+		expect((await api.post('/v1/user', userCall(anonymousId, {seen: 2}), bearer(again.body.session.token))).status).toBe(200);
+	});
+
+	it("never hands one visitor's session to another visitor of the same user", async () => {
+		const mine = await identifyAs(api, randomUUID());
+		const theirs = await identifyAs(api, randomUUID());
+		expect(theirs.body.session.token).not.toBe(mine.body.session.token);
+	});
+
+	it('opens a new session after logout, and the logged-out token stays dead', async () => {
+		const anonymousId = randomUUID();
+		const before = (await identifyAs(api, anonymousId)).body.session.token as string;
+		await api.post('/v1/logout', {clientToken: 'ct_test', anonymousId, messageId: randomUUID()}, bearer(before));
+		const after = (await identifyAs(api, anonymousId)).body.session.token as string;
+		expect(after).not.toBe(before);
+		expect((await api.post('/v1/user', userCall(anonymousId, {}), bearer(before))).status).toBe(401);
+		expect((await api.post('/v1/user', userCall(anonymousId, {}), bearer(after))).status).toBe(200);
+	});
+
+	it('opens a new session once the one held has less than half of sessionTtlMs left (exactly half still serves)', async () => {
+		const anonymousId = randomUUID();
+		const first = (await identifyAs(api, anonymousId)).body.session;
+		time.advance(30 * 60 * 1000);
+		expect((await identifyAs(api, anonymousId)).body.session).toEqual(first);
+		time.advance(1);
+		const renewed = (await identifyAs(api, anonymousId)).body.session;
+		expect(renewed.token).not.toBe(first.token);
+		expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.parse(first.expiresAt));
+	});
+
+	it('opens a new session rather than outlive a shorter-lived hash, or one signed with another key', async () => {
+		const anonymousId = randomUUID();
+		const first = (await identifyAs(api, anonymousId)).body.session;
+		const expiration = new Date(time.now().getTime() + 10 * 60 * 1000).toISOString();
+		const shorter = (await identifyAs(api, anonymousId, 'u-reuse', SECRET, expiration)).body.session;
+		expect(shorter.token).not.toBe(first.token);
+		expect(Date.parse(shorter.expiresAt)).toBeLessThanOrEqual(Date.parse(expiration) + 60_000);
+		const otherKey = (await identifyAs(api, anonymousId, 'u-reuse', OLD_SECRET)).body.session;
+		expect([first.token, shorter.token]).not.toContain(otherKey.token);
+	});
+
+	it('reuses no session with a store that does not declare inProcess: it keeps token hashes only', async () => {
+		const store = new MemoryStore();
+		const sharing = await serve({store: sharedView(store), now: time.now});
+		const anonymousId = randomUUID();
+		const first = await identifyAs(sharing as typeof api, anonymousId);
+		const again = await identifyAs(sharing as typeof api, anonymousId);
+		expect(again.body.session.token).not.toBe(first.body.session.token);
 	});
 });
