@@ -20,27 +20,32 @@ export function mergeUserRecord(previous: UserRecord | undefined, change: UserCh
 		return {ok: true, record: freeze({...previous, unverifiedCalls: previous.unverifiedCalls + 1}), ignored: Object.keys(metadata)};
 	}
 
-	const signed = new Set(previous?.signedKeys);
 	const attributeKeys = Object.keys(attributes);
+	// A page sends the same metadata on every load: when nothing is signed
+	// and no value changes, the old metadata is the merge (its size was
+	// checked when it was written), and nothing is built or measured.
+	const unchanged = previous !== undefined && attributeKeys.length === 0 && previous.signedKeys.length === 0 && changesNothing(previous.metadata, metadata);
+	const signed = new Set(previous?.signedKeys);
 	attributeKeys.forEach((key) => signed.add(key));
 	const ignored: string[] = [];
-	const unsigned = Object.entries(metadata).filter(([key]) => !signed.has(key) || (ignored.push(key), false));
-	// Spread and fromEntries define own properties (no setter runs), so a
-	// "__proto__" key cannot reach a prototype.
-	const merged = {...previous?.metadata, ...Object.fromEntries(unsigned), ...attributes};
-	if (jsonBytesOver(merged, maxMetadataBytes)) {
-		return {ok: false, reason: 'metadata_too_large'};
+	let merged = previous !== undefined && Object.isFrozen(previous.metadata) ? previous.metadata : undefined;
+	if (!unchanged || merged === undefined) {
+		const unsigned = Object.entries(metadata).filter(([key]) => !signed.has(key) || (ignored.push(key), false));
+		// Spread and fromEntries define own properties (no setter runs), so a
+		// "__proto__" key cannot reach a prototype.
+		merged = Object.freeze({...previous?.metadata, ...Object.fromEntries(unsigned), ...attributes});
+		if (jsonBytesOver(merged, maxMetadataBytes)) {
+			return {ok: false, reason: 'metadata_too_large'};
+		}
 	}
 
 	const time = now.toISOString();
-	const anonymousIds = (previous?.anonymousIds ?? []).filter((id) => id !== anonymousId);
-	anonymousIds.push(anonymousId);
 	const record: UserRecord = {
 		clientToken,
 		userId,
-		metadata: Object.freeze(merged),
+		metadata: merged,
 		signedKeys: attributeKeys.length === 0 && previous !== undefined ? previous.signedKeys : Object.freeze([...signed]) as string[],
-		anonymousIds: Object.freeze(anonymousIds.slice(-MAX_ANONYMOUS_IDS)) as string[],
+		anonymousIds: withNewest(previous?.anonymousIds ?? [], anonymousId),
 		verified,
 		verification,
 		verifiedAt: previous?.verifiedAt ?? (verified ? time : null),
@@ -62,6 +67,30 @@ export function mergeUserRecord(previous: UserRecord | undefined, change: UserCh
 export function jsonBytesOver(value: unknown, max: number): boolean {
 	const text = JSON.stringify(value);
 	return text.length > max || (text.length * 3 > max && Buffer.byteLength(text, 'utf8') > max);
+}
+
+// Whether every key sent already holds the very same value (primitives;
+// an object from JSON is always new, so it counts as a change).
+function changesNothing(previous: Readonly<Record<string, unknown>>, metadata: Record<string, unknown>): boolean {
+	for (const key of Object.keys(metadata)) {
+		if (!Object.hasOwn(previous, key) || !Object.is(previous[key], metadata[key])) {
+			return false;
+		}
+	}
+
+	return true;
+}
+
+// The list with `anonymousId` last, the newest MAX_ANONYMOUS_IDS kept; the
+// same frozen list when it is last already (a visitor identifying again).
+function withNewest(anonymousIds: string[], anonymousId: string): string[] {
+	if (anonymousIds.at(-1) === anonymousId && Object.isFrozen(anonymousIds)) {
+		return anonymousIds;
+	}
+
+	const list = anonymousIds.filter((id) => id !== anonymousId);
+	list.push(anonymousId);
+	return Object.freeze(list.slice(-MAX_ANONYMOUS_IDS)) as string[];
 }
 
 function freeze(record: UserRecord): UserRecord {

@@ -63,6 +63,19 @@ describe('MemoryStore', () => {
 		expect(store.getUser('ct_test', '42')!.metadata.big).toBe(big);
 	});
 
+	it('keeps the same metadata and visitor list when a visitor sends what it sent before, and still applies a change', () => {
+		const store = new MemoryStore();
+		store.mergeUser(change('42', {metadata: {plan: 'pro', seats: 3}}));
+		const first = store.getUser('ct_test', '42')!;
+		store.mergeUser(change('42', {metadata: {plan: 'pro'}, now: new Date(T0.getTime() + 1_000)}));
+		const again = store.getUser('ct_test', '42')!;
+		expect(again.metadata).toBe(first.metadata);
+		expect(again.anonymousIds).toBe(first.anonymousIds);
+		expect(again).toMatchObject({applied: 2, updatedAt: '2026-11-21T12:00:01.000Z'});
+		store.mergeUser(change('42', {metadata: {plan: 'free', nested: {a: 1}}}));
+		expect(store.getUser('ct_test', '42')!.metadata).toEqual({plan: 'free', seats: 3, nested: {a: 1}});
+	});
+
 	it('forgets the oldest sessions and replies past its limits', () => {
 		const store = new MemoryStore({maxSessions: 2, maxReplies: 2});
 		for (const hash of ['a', 'b', 'c']) {
