@@ -157,14 +157,20 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 		for (let round_ = 0; round_ < rounds; round_++) {
 			for (const target of started) {
 				const cpuBefore = await target.cpu();
+				// PostgreSQL's own processes work for the PostgresStore target too.
+				const databaseBefore = target.kind === 'postgres' ? database.cpuMicros?.() : undefined;
 				const figures = await run(target.url, seconds, `${runId}-${round_}-${target.kind}`);
 				// The server's own CPU time per answer: unlike requests/s, it hardly
 				// moves when other processes take the machine's cores.
 				figures.cpuMicrosPerRequest = ((await target.cpu()) - cpuBefore) / figures.requests;
+				if (databaseBefore !== undefined) {
+					figures.databaseCpuMicrosPerRequest = (database.cpuMicros() - databaseBefore) / figures.requests;
+				}
+
 				perRound[target.kind].push(figures);
 				log(
 					`  ${target.kind} round ${round_ + 1}: ${Math.round(figures.requestsPerSecond)} req/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms, ` +
-						`${Math.round(figures.cpuMicrosPerRequest)} µs CPU/request, non-2xx ${figures.non2xx}`,
+						`${Math.round(figures.cpuMicrosPerRequest)} µs CPU/request${figures.databaseCpuMicrosPerRequest === undefined ? '' : ` + ${Math.round(figures.databaseCpuMicrosPerRequest)} µs in PostgreSQL`}, non-2xx ${figures.non2xx}`,
 				);
 			}
 		}
@@ -175,6 +181,7 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 			p50Ms: round(median(list.map((f) => f.p50Ms))),
 			p99Ms: round(median(list.map((f) => f.p99Ms))),
 			cpuMicrosPerRequest: Math.round(median(list.map((f) => f.cpuMicrosPerRequest))),
+			...(list[0].databaseCpuMicrosPerRequest === undefined ? {} : {databaseCpuMicrosPerRequest: Math.round(median(list.map((f) => f.databaseCpuMicrosPerRequest)))}),
 			non2xx: list.reduce((sum, f) => sum + f.non2xx, 0),
 			errors: list.reduce((sum, f) => sum + f.errors, 0),
 			requests: list.reduce((sum, f) => sum + f.requests, 0),

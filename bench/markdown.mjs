@@ -67,13 +67,13 @@ const API_PROFILE_STORY = `Where the time goes (\`node bench/api-profile.mjs [re
 function apiMarkdown(api) {
 	const rows = Object.entries(api.targets).map(([kind, t]) =>
 		t.skipped === undefined
-			? `| ${TARGET_LABELS[kind] ?? kind} | ${n(t.requestsPerSecond)} | ${t.ratio === undefined ? '1' : `**${t.ratio.toFixed(2)}×**`} | ${t.p50Ms.toFixed(2)} ms | ${t.p99Ms.toFixed(2)} ms | ${t.cpuMicrosPerRequest} µs | ${n(t.non2xx + t.errors)} |`
+			? `| ${TARGET_LABELS[kind] ?? kind} | ${n(t.requestsPerSecond)} | ${t.ratio === undefined ? '1' : `**${t.ratio.toFixed(2)}×**`} | ${t.p50Ms.toFixed(2)} ms | ${t.p99Ms.toFixed(2)} ms | ${t.cpuMicrosPerRequest} µs${t.databaseCpuMicrosPerRequest === undefined ? '' : ` + ${t.databaseCpuMicrosPerRequest} µs in PostgreSQL`} | ${n(t.non2xx + t.errors)} |`
 			: `| ${TARGET_LABELS[kind] ?? kind} | not measured: ${t.skipped} | | | | | |`,
 	);
 	return `
 ### API throughput
 
-The reference API against a bare \`node:http\` endpoint that parses the same JSON body and checks the same HMAC-SHA256 with \`timingSafeEqual\`, nothing else: the floor any verifying endpoint has to pay. Measured with \`npm run bench\` (\`npm run bench -- api\` for this part alone) on ${api.date.slice(0, 10)} (Node ${api.node.replace(/^v/, '')}, ${api.cpus}): ${api.generator}, ${api.connections} connections, ${n(api.users)} users with valid hashes taking turns, a fresh \`messageId\` per call, enforcement on, logging off; each server in its own process, the targets alternating for ${api.rounds} rounds of ${api.secondsPerRound} s after a warm-up, medians shown, the ratio being the median of each round's back-to-back pair. The server's CPU time per request (\`process.cpuUsage\` in the target, over the round) says what each answer costs the server; on a loaded machine it rises too, less than requests/s falls.
+The reference API against a bare \`node:http\` endpoint that parses the same JSON body and checks the same HMAC-SHA256 with \`timingSafeEqual\`, nothing else: the floor any verifying endpoint has to pay. Measured with \`npm run bench\` (\`npm run bench -- api\` for this part alone) on ${api.date.slice(0, 10)} (Node ${api.node.replace(/^v/, '')}, ${api.cpus}): ${api.generator}, ${api.connections} connections, ${n(api.users)} users with valid hashes taking turns, a fresh \`messageId\` per call, enforcement on, logging off; each server in its own process, the targets alternating for ${api.rounds} rounds of ${api.secondsPerRound} s after a warm-up, medians shown, the ratio being the median of each round's back-to-back pair. The server's CPU time per request (\`process.cpuUsage\` in the target, over the round) says what each answer costs the server (for PostgresStore, plus what PostgreSQL's own processes used over the round, from \`/proc\`); on a loaded machine it rises too, less than requests/s falls.
 
 | target | requests/s | × bare | p50 | p99 | server CPU per request | non-2xx |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |

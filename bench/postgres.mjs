@@ -5,7 +5,7 @@
 // (fsync and synchronous_commit on: every commit waits for its WAL flush, as
 // in production; the test suites turn that off). Answers {url, close()}, or
 // {skipped} saying why there is no database to measure.
-import {existsSync, rmSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 
 const support = fileURLToPath(new URL('../test/support/postgres.ts', import.meta.url));
@@ -27,8 +27,35 @@ export async function startBenchDatabase() {
 		}
 
 		const cluster = await startPostgres({durable: true});
-		return {url: await cluster.createDatabase(), close: () => cluster.remove()};
+		return {url: await cluster.createDatabase(), close: () => cluster.remove(), cpuMicros: () => serverCpuMicros(cluster.dataDir)};
 	} finally {
 		rmSync(compiled, {force: true});
+	}
+}
+
+// The CPU time (user + system, µs) the server's processes have used so
+// far: the postmaster and its children (backends, WAL writer,
+// checkpointer…), from /proc. A process that exited in between is not
+// counted; the pool's backends live for the whole bench. Undefined where
+// there is no /proc.
+function serverCpuMicros(dataDir) {
+	try {
+		const postmaster = readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0];
+		let ticks = 0;
+		for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+			try {
+				const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+				// Fields after the command name: state, ppid, … utime (12th), stime (13th).
+				const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+				if (pid === postmaster || fields[1] === postmaster) {
+					ticks += Number(fields[11]) + Number(fields[12]);
+				}
+			} catch {}
+		}
+
+		// Linux counts in clock ticks of 1/100 s (USER_HZ) on every architecture it runs on.
+		return ticks * 10_000;
+	} catch {
+		return undefined;
 	}
 }

@@ -77,7 +77,7 @@ export function apiTable(api) {
 			t.ratio === undefined ? '1' : t.ratio.toFixed(2),
 			`${t.p50Ms.toFixed(2)} ms`,
 			`${t.p99Ms.toFixed(2)} ms`,
-			`${t.cpuMicrosPerRequest} µs`,
+			`${t.cpuMicrosPerRequest} µs${t.databaseCpuMicrosPerRequest === undefined ? '' : ` + ${t.databaseCpuMicrosPerRequest} µs db`}`,
 			bytes(t.non2xx + t.errors),
 			t.rounds.map(bytes).join(', '),
 		]),

@@ -59,6 +59,8 @@ export function describePostgres(name: string, suite: () => void): void {
 /** A running throwaway cluster. @example const url = await cluster.createDatabase(); await cluster.stop(); await cluster.start(); await cluster.crash(); */
 export type PostgresCluster = {
 	port: number;
+	/** The data directory (its postmaster.pid names the server's process). */
+	dataDir: string;
 	/** A new empty database; answers its connection string. */
 	createDatabase(): Promise<string>;
 	/** Stops the server (fast shutdown: connections are cut), keeping the data. */
@@ -152,6 +154,7 @@ export async function startPostgres({durable = false}: {durable?: boolean} = {})
 	let databases = 0;
 	return {
 		port,
+		dataDir: data,
 		async createDatabase() {
 			const name = `signet_${++databases}`;
 			const admin = new pg.Client({connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`});
