@@ -85,6 +85,17 @@ describe('retries', () => {
 		expect((await api.post('/v1/logout', {...body, messageId: randomUUID()}, {headers})).status).toBe(401);
 	});
 
+	it('replays the answer as it was given, even after the app changes the variables object it returned', async () => {
+		const shared = {plan: 'pro'};
+		const own = await serve({clients: {ct_test: {secrets: [SECRET], variables: () => shared}}});
+		const body = identifyBody({hash});
+		const first = await own.post('/v1/identify', body);
+		shared.plan = 'changed later';
+		const retry = await own.post('/v1/identify', body);
+		expect(retry.text).toBe(first.text);
+		expect(retry.body.variables).toEqual({plan: 'pro'});
+	});
+
 	it('remembers answers without a readable session token in a store others can read', async () => {
 		// A store that does not declare inProcess: what PostgresStore or any third-party store gets.
 		const store = new MemoryStore();
