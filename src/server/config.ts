@@ -102,6 +102,8 @@ export type RateLimits = {max: number; windowMs: number; perUser: number; perIp:
 export type Client = {
 	token: string;
 	secrets: string[];
+	/** `secrets` as their UTF-8 bytes, the HMAC keys: made once, not per call. */
+	secretKeys: Uint8Array[];
 	/** The fingerprint of each key in `secrets`, then in `publicKeys`, in that order (a `keyIndex` picks one): what sessions record. */
 	keyIds: string[];
 	/** The keys identity tokens are checked with: one object per client, so its imported keys are cached. */
@@ -301,6 +303,7 @@ function clientFrom(token: string, client: ClientConfig): Client {
 	return {
 		token,
 		secrets: active,
+		secretKeys: active.map((key) => Buffer.from(key, 'utf8')),
 		keyIds: [...active.map((key) => keyId(key)), ...publicKeys.map((jwk) => keyId(publicKeyText(jwk)))],
 		tokenKeys,
 		enforce,

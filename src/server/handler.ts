@@ -4,11 +4,13 @@ import {type Client, type IdentityHandlerConfig, type Settings, settingsFrom} fr
 import {ALLOWED_METHODS, corsHeaders, preflightHeaders} from './cors';
 import {identify} from './identify';
 import {logout} from './logout';
+import {after} from './maybe-promise';
 import {type Limit, rateLimited} from './rate-limit';
 import {readiness} from './readiness';
 import {readJsonBody} from './read-body';
 import {RememberedReplies} from './replies';
 import {answerOf, errorReply, invalid, type Reply} from './reply';
+import type {MaybePromise} from './store';
 import {StoreFailure} from './store-failure';
 import {updateUser} from './update-user';
 
@@ -179,14 +181,14 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	const key = {route, clientToken: call.clientToken, anonymousId: call.anonymousId, messageId: call.messageId};
 	// sentAt changes between a call and its retry; everything else must not.
 	const content = {body: {...(body.value as object), sentAt: undefined}, bearerToken};
-	const {reply, replayed} = await replies.once(key, content, now, async () => {
+	const {reply, replayed} = await replies.once(key, content, now, () => {
 		// Inside `once`, so a retry answered from memory does not count.
 		const limits: Limit[] = [{key: ['visitor', call.clientToken, call.anonymousId], max: settings.rateLimit.max, who: 'from this visitor'}];
 		if (info.clientIp !== undefined) {
 			limits.push({key: ['ip', info.clientIp], max: settings.rateLimit.perIp, who: 'from this address'});
 		}
 
-		return (await rateLimited(settings.store, limits, settings.rateLimit.windowMs, now)) ?? apply(call, settings, client, request, now);
+		return after(rateLimited(settings.store, limits, settings.rateLimit.windowMs, now), (refused) => refused ?? apply(call, settings, client, request, now));
 	});
 	context.note = replayed ? 'replayed' : undefined;
 	return reply;
@@ -214,7 +216,7 @@ function sweepNowAndThen(state: State, now: Date): void {
 		.catch(() => {});
 }
 
-function apply(call: Call, settings: Settings, client: Client, request: CallRequest, now: Date): Promise<Reply> {
+function apply(call: Call, settings: Settings, client: Client, request: CallRequest, now: Date): MaybePromise<Reply> {
 	switch (call.route) {
 		case 'identify':
 			return identify(settings, client, call, now);

@@ -1,7 +1,8 @@
 import type {IdentifyCall} from './body';
 import type {Client, Settings, Variables} from './config';
 import {HINT_MESSAGES, type Hint} from './hints';
-import {proveIdentity} from './prove';
+import {isPromise} from './maybe-promise';
+import {type Proven, proveIdentity} from './prove';
 import {rateLimited} from './rate-limit';
 import {errorReply, type Reply, VERIFICATION_MESSAGES} from './reply';
 import {newSession, type SessionAnswer, sessionEnd} from './session';
@@ -39,57 +40,80 @@ export type IdentityAnswer = {
  */
 export async function identify(settings: Settings, client: Client, call: IdentifyCall, now: Date): Promise<Reply> {
 	const {clientToken, anonymousId, userId, metadata} = call;
-	const result = await proveIdentity(settings, client, call, now);
-	const hint = result.ok ? undefined : result.hint;
-	const verification = result.ok ? 'ok' : result.code;
-	const outcome: Outcome = hint === undefined ? {clientToken, userId, code: verification, at: now} : {clientToken, userId, code: verification, hint, at: now};
+	// Each step waits only when the store (or a token, or the variables
+	// callback) is really pending: with MemoryStore and a hash, none is.
+	const proving = proveIdentity(settings, client, call, now);
+	const result = isPromise(proving) ? await proving : proving;
 	if (!result.ok) {
-		// A verified call's outcome is written with its change and session, below.
-		await settings.store.recordOutcome(outcome);
+		return refuse(settings, client, call, result, now);
 	}
 
-	const message = result.ok ? undefined : hint === undefined ? VERIFICATION_MESSAGES[result.code] : HINT_MESSAGES[hint];
-	if (!result.ok && client.enforce) {
-		// A refused identity changes nothing: it is either an attack or a
-		// signing mistake, and neither should touch the real user's record.
-		return errorReply(403, result.code, message!, {hint});
-	}
-
-	if (!result.ok) {
-		const limit = {key: ['user', clientToken, userId], max: settings.rateLimit.perUser, who: 'without a valid hash for this user id'};
-		const refused = await rateLimited(settings.store, [limit], settings.rateLimit.windowMs, now);
-		if (refused !== undefined) {
-			return refused;
+	const outcome: Outcome = {clientToken, userId, code: 'ok', at: now};
+	// Asked before anything is written, so a throwing callback leaves no
+	// half-applied call behind for the retry to apply again.
+	const asking = variablesFor(client, userId);
+	const variables = isPromise(asking) ? await asking : asking;
+	const owner = {clientToken, userId, anonymousId, keyId: client.keyIds[result.keyIndex]};
+	const {validUntil, attributes} = result;
+	// The visitor's live session for this user, when the store is in process (see SessionReuse); else a new one.
+	const finding = settings.sessionReuse?.find(settings.store, owner, now, sessionEnd(settings, now, validUntil));
+	const reused = isPromise(finding) ? await finding : finding;
+	const opened = reused === undefined ? newSession(settings, {...owner, now, validUntil}) : undefined;
+	if (reused !== undefined) {
+		// Written with the session otherwise; here there is no session to write.
+		const recording = settings.store.recordOutcome(outcome);
+		if (isPromise(recording)) {
+			await recording;
 		}
 	}
 
-	// Asked before anything is written, so a throwing callback leaves no
-	// half-applied call behind for the retry to apply again.
-	const variables = result.ok ? await variablesFor(client, userId) : {};
 	// Only a verified token's attributes are signed: they win over metadata.
-	const attributes = result.ok ? result.attributes : undefined;
-	const owner = result.ok ? {clientToken, userId, anonymousId, keyId: client.keyIds[result.keyIndex]} : undefined;
-	const validUntil = result.ok ? result.validUntil : undefined;
-	// The visitor's live session for this user, when the store is in process (see SessionReuse); else a new one.
-	const reused = owner && (await settings.sessionReuse?.find(settings.store, owner, now, sessionEnd(settings, now, validUntil)));
-	const opened = owner && !reused ? newSession(settings, {...owner, now, validUntil}) : undefined;
-	if (reused) {
-		// Written with the session otherwise; here there is no session to write.
-		await settings.store.recordOutcome(outcome);
-	}
-
-	const applied = await applyToUser(settings, {clientToken, userId, anonymousId, metadata, attributes, verification, now}, opened && {outcome, session: opened.record});
+	const applying = applyToUser(settings, {clientToken, userId, anonymousId, metadata, attributes, verification: 'ok', now}, opened && {outcome, session: opened.record});
+	const applied = isPromise(applying) ? await applying : applying;
 	if (!applied.ok) {
 		return applied.reply;
 	}
 
-	if (owner && opened) {
+	if (opened !== undefined) {
 		settings.sessionReuse?.remember(owner, opened.answer.token, opened.record.tokenHash);
 	}
 
-	const session = reused ?? opened?.answer ?? null;
-	const explained = {...(hint && {hint}), ...(message && {message})};
-	const ignored = applied.ignored.length === 0 ? {} : {ignored: applied.ignored};
-	const body: IdentityAnswer = {userId, anonymousId, verified: result.ok, verification, variables, session, ...explained, ...ignored};
+	const body: IdentityAnswer = {userId, anonymousId, verified: true, verification: 'ok', variables, session: reused ?? opened!.answer};
+	if (applied.ignored.length > 0) {
+		body.ignored = applied.ignored;
+	}
+
+	return {status: 200, body};
+}
+
+// A call that did not verify: its outcome is counted; with enforcement it
+// is refused and changes nothing (it is either an attack or a signing
+// mistake, and neither should touch the real user's record); in monitor
+// mode it is recorded unverified, within the per-user limit of such calls.
+async function refuse(settings: Settings, client: Client, call: IdentifyCall, result: Extract<Proven, {ok: false}>, now: Date): Promise<Reply> {
+	const {clientToken, anonymousId, userId, metadata} = call;
+	const {code, hint} = result;
+	await settings.store.recordOutcome(hint === undefined ? {clientToken, userId, code, at: now} : {clientToken, userId, code, hint, at: now});
+	const message = hint === undefined ? VERIFICATION_MESSAGES[code] : HINT_MESSAGES[hint];
+	if (client.enforce) {
+		return errorReply(403, code, message, {hint});
+	}
+
+	const limit = {key: ['user', clientToken, userId], max: settings.rateLimit.perUser, who: 'without a valid hash for this user id'};
+	const refused = await rateLimited(settings.store, [limit], settings.rateLimit.windowMs, now);
+	if (refused !== undefined) {
+		return refused;
+	}
+
+	const applied = await applyToUser(settings, {clientToken, userId, anonymousId, metadata, verification: code, now});
+	if (!applied.ok) {
+		return applied.reply;
+	}
+
+	const body: IdentityAnswer = {userId, anonymousId, verified: false, verification: code, variables: {}, session: null, ...(hint && {hint}), message};
+	if (applied.ignored.length > 0) {
+		body.ignored = applied.ignored;
+	}
+
 	return {status: 200, body};
 }

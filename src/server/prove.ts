@@ -1,9 +1,12 @@
+import {decodeHash} from '../shared/hash';
+import {identityMessage} from '../shared/message';
 import type {VerificationCode} from '../shared/verification';
 import type {IdentifyCall} from './body';
 import type {Client, Settings} from './config';
 import {type Hint, hintFor} from './hints';
-import {DEFAULT_CLOCK_SKEW_SECONDS, verifyIdentity} from './verify';
+import {checkHash, DEFAULT_CLOCK_SKEW_SECONDS, type VerifyResult} from './verify';
 import {verifyIdentityToken} from './verify-token';
+import type {MaybePromise} from './store';
 
 /**
  * What an identify call proved: which key (index over `secrets` then
@@ -15,42 +18,58 @@ export type Proven =
 	| {ok: true; keyIndex: number; validUntil?: number; attributes?: Record<string, unknown>}
 	| {ok: false; code: VerificationCode; hint?: Hint};
 
+const INVALID: VerifyResult = {ok: false, code: 'hash_invalid'};
+const SKEW_MS = DEFAULT_CLOCK_SKEW_SECONDS * 1000;
+
 /**
  * Checks what proves the identity of an identify call: the identity token
  * when one was sent (with the client token as its audience, and `sub` the
- * `userId` sent), else the hash and its expiration.
+ * `userId` sent), else the hash and its expiration (at once: an HMAC
+ * needs no promise).
  *
  * @example
  * const proven = await proveIdentity(settings, client, call, now);
  * if (!proven.ok) console.log(proven.code); // 'hash_missing' | … | 'token_invalid' | 'token_expired'
  */
-export async function proveIdentity(settings: Settings, client: Client, call: IdentifyCall, now: Date): Promise<Proven> {
-	const {userId, hash, expiration, token} = call;
-	const skewMs = DEFAULT_CLOCK_SKEW_SECONDS * 1000;
-	if (token !== undefined) {
-		const result = await verifyIdentityToken(token, client.tokenKeys, {now, audience: client.token});
-		if (!result.ok) {
-			return result;
-		}
+export function proveIdentity(settings: Settings, client: Client, call: IdentifyCall, now: Date): MaybePromise<Proven> {
+	return call.token === undefined ? proveHash(settings, client, call, now) : proveToken(client, call, call.token, now);
+}
 
-		// A token proves one user: sent beside another user id, it proves nothing.
-		if (result.userId !== userId) {
-			return {ok: false, code: 'token_invalid'};
-		}
-
-		const validUntil = result.expiresAt === undefined ? undefined : result.expiresAt.getTime() + skewMs;
-		return {ok: true, keyIndex: result.keyIndex, validUntil, attributes: result.attributes};
+async function proveToken(client: Client, call: IdentifyCall, token: string, now: Date): Promise<Proven> {
+	const result = await verifyIdentityToken(token, client.tokenKeys, {now, audience: client.token});
+	if (!result.ok) {
+		return result;
 	}
 
+	// A token proves one user: sent beside another user id, it proves nothing.
+	if (result.userId !== call.userId) {
+		return {ok: false, code: 'token_invalid'};
+	}
+
+	const validUntil = result.expiresAt === undefined ? undefined : result.expiresAt.getTime() + SKEW_MS;
+	return {ok: true, keyIndex: result.keyIndex, validUntil, attributes: result.attributes};
+}
+
+// Synchronous: an HMAC needs no promise.
+function proveHash(settings: Settings, client: Client, call: IdentifyCall, now: Date): Proven {
+	const {userId, hash, expiration} = call;
 	// A client with public keys only has no key a hash could match.
 	if (client.secrets.length === 0) {
 		return {ok: false, code: hash === undefined || hash === '' ? 'hash_missing' : 'hash_invalid'};
 	}
 
-	const result = verifyIdentity({userId, hash, expiration}, client.secrets, {now});
+	// The call was checked (checkCall): the user id is well-formed and the
+	// expiration, when sent, is in its one signed form.
+	if (hash === undefined || hash === '') {
+		return {ok: false, code: 'hash_missing'};
+	}
+
+	const given = decodeHash(hash);
+	const expiresAt = expiration === undefined ? undefined : Date.parse(expiration);
+	const result = given === undefined ? INVALID : checkHash(client.secretKeys, identityMessage(userId, expiration), given, expiresAt, now.getTime(), SKEW_MS);
 	if (!result.ok) {
 		return {ok: false, code: result.code, hint: hintFor(result.code, {userId, hash, expiration}, client, settings.clients)};
 	}
 
-	return {ok: true, keyIndex: result.keyIndex, validUntil: expiration === undefined ? undefined : Date.parse(expiration) + skewMs};
+	return {ok: true, keyIndex: result.keyIndex, validUntil: expiresAt === undefined ? undefined : expiresAt + SKEW_MS};
 }

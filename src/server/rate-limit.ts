@@ -1,4 +1,5 @@
-import type {IdentityStore} from './store';
+import {after} from './maybe-promise';
+import type {IdentityStore, MaybePromise} from './store';
 import {errorReply, type Reply} from './reply';
 
 /** One limit to count a call against: the store key, the most calls per window, and whom it limits (for the message). */
@@ -8,26 +9,28 @@ export type Limit = {key: string[]; max: number; who: string};
  * Counts one call against each limit in the store's shared, aligned
  * windows (so every instance counts the same calls), and answers a 429
  * `rate_limited` with `Retry-After` (whole seconds until the window ends)
- * when any is over, or `undefined` when the call may go on. A limit of
- * `Infinity` is not counted at all.
+ * when any is over, or `undefined` when the call may go on: at once with
+ * a synchronous store. A limit of `Infinity` is not counted at all.
  *
  * @example
  * const refused = await rateLimited(store, [{key: ['visitor', clientToken, anonymousId], max: 120, who: 'this visitor'}], 60_000, now);
  * if (refused !== undefined) return refused;
  */
-export async function rateLimited(store: IdentityStore, limits: Limit[], windowMs: number, now: Date): Promise<Reply | undefined> {
+export function rateLimited(store: IdentityStore, limits: Limit[], windowMs: number, now: Date): MaybePromise<Reply | undefined> {
 	const counted = limits.filter((limit) => limit.max !== Number.POSITIVE_INFINITY);
 	if (counted.length === 0) {
 		return undefined;
 	}
 
-	const counts = await store.countCalls(counted.map((limit) => JSON.stringify(limit.key)), windowMs, now);
-	const over = counted.find((limit, index) => counts[index] > limit.max);
-	if (over === undefined) {
-		return undefined;
-	}
+	const keys = counted.map((limit) => JSON.stringify(limit.key));
+	return after(store.countCalls(keys, windowMs, now), (counts) => {
+		const over = counted.find((limit, index) => counts[index] > limit.max);
+		if (over === undefined) {
+			return undefined;
+		}
 
-	const retryAfter = Math.max(1, Math.ceil((windowMs - (now.getTime() % windowMs)) / 1000));
-	const headers = {'Retry-After': String(retryAfter)};
-	return errorReply(429, 'rate_limited', `too many calls ${over.who}: retry in ${retryAfter} s`, {headers});
+		const retryAfter = Math.max(1, Math.ceil((windowMs - (now.getTime() % windowMs)) / 1000));
+		const headers = {'Retry-After': String(retryAfter)};
+		return errorReply(429, 'rate_limited', `too many calls ${over.who}: retry in ${retryAfter} s`, {headers});
+	});
 }

@@ -1,7 +1,8 @@
 import {createCipheriv, createDecipheriv, hash} from 'node:crypto';
 import {randomBytesFromPool} from './random-pool';
-import {errorReply, type Reply} from './reply';
-import type {IdentityStore} from './store';
+import {bodyText, errorReply, type Reply} from './reply';
+import {isPromise} from './maybe-promise';
+import type {IdentityStore, MaybePromise} from './store';
 
 /** What makes two calls the same call: the route and the ids the SDK keeps across retries. */
 export type CallKey = {route: string; clientToken: string; anonymousId: string; messageId: string};
@@ -27,7 +28,8 @@ const STALE_MS = 30_000;
  * the call's ids, and the store sees those ids only hashed. Whoever reads
  * the store cannot read an answer without the message id. A store that
  * keeps everything in this process (`inProcess`, as MemoryStore) gets the
- * answer's JSON text: nobody reads it who could not read the secrets.
+ * ids as they are and the answer as text: nobody reads it who could not
+ * read the secrets.
  *
  * A copy that arrives while the call runs waits for its answer: in this
  * process through a map of running calls, across instances by polling the
@@ -43,11 +45,14 @@ export class RememberedReplies {
 	readonly #seal: (reply: Reply, ids: string) => string;
 	readonly #open: (sealed: string, ids: string) => Reply | undefined;
 	readonly #running = new Map<string, {fingerprint: string; work: Promise<Reply>}>();
+	readonly #hashIds: boolean;
 
 	constructor(store: IdentityStore, ttlMs: number) {
 		this.#store = store;
 		this.#ttlMs = ttlMs;
 		[this.#seal, this.#open] = store.inProcess === true ? [asText, fromText] : [seal, open];
+		// Only a store others can read needs the ids hidden behind a hash.
+		this.#hashIds = store.inProcess !== true;
 	}
 
 	/**
@@ -55,10 +60,10 @@ export class RememberedReplies {
 	 * remembered unless it is a 429 or a server error (a retry should try
 	 * again then). `replayed` says the answer came from memory.
 	 */
-	async once(key: CallKey, content: CallContent, now: Date, apply: () => Promise<Reply>): Promise<{reply: Reply; replayed: boolean}> {
+	async once(key: CallKey, content: CallContent, now: Date, apply: () => MaybePromise<Reply>): Promise<{reply: Reply; replayed: boolean}> {
 		// The ids are written once per call; every value below is derived from them.
 		const ids = JSON.stringify([key.route, key.clientToken, key.anonymousId, key.messageId]);
-		const id = derive('signet reply id', ids);
+		const id = this.#hashIds ? derive('signet reply id', ids) : ids;
 		const fingerprint = derive('signet reply fingerprint', ids, JSON.stringify([content.body, content.bearerToken ?? null]));
 		const running = this.#running.get(id);
 		if (running !== undefined) {
@@ -80,10 +85,12 @@ export class RememberedReplies {
 		}
 	}
 
-	async #recallOrApply(id: string, fingerprint: string, ids: string, now: Date, apply: () => Promise<Reply>): Promise<Reply> {
+	// A synchronous store's answers are used as they come (see maybe-promise.ts).
+	async #recallOrApply(id: string, fingerprint: string, ids: string, now: Date, apply: () => MaybePromise<Reply>): Promise<Reply> {
 		const claim = {key: id, fingerprint, now, expiresAt: new Date(now.getTime() + this.#ttlMs), staleBefore: new Date(now.getTime() - STALE_MS)};
 		for (let waited = 0; ; waited += POLL_MS) {
-			const found = await this.#store.claimReply(claim);
+			const claiming = this.#store.claimReply(claim);
+			const found = isPromise(claiming) ? await claiming : claiming;
 			if (found.state === 'claimed') {
 				break;
 			}
@@ -109,16 +116,16 @@ export class RememberedReplies {
 
 		let reply: Reply;
 		try {
-			reply = await apply();
+			const applying = apply();
+			reply = isPromise(applying) ? await applying : applying;
 		} catch (error) {
 			await this.#store.releaseReply(id);
 			throw error;
 		}
 
-		if (reply.status < 500 && reply.status !== 429) {
-			await this.#store.finishReply(id, this.#seal(reply, ids));
-		} else {
-			await this.#store.releaseReply(id);
+		const stored = reply.status < 500 && reply.status !== 429 ? this.#store.finishReply(id, this.#seal(reply, ids)) : this.#store.releaseReply(id);
+		if (isPromise(stored)) {
+			await stored;
 		}
 
 		return reply;
@@ -146,7 +153,8 @@ function sealingKey(ids: string): Buffer {
 function seal(reply: Reply, ids: string): string {
 	const iv = randomBytesFromPool(12);
 	const cipher = createCipheriv('aes-256-gcm', sealingKey(ids), iv);
-	const data = Buffer.concat([cipher.update(JSON.stringify(reply), 'utf8'), cipher.final()]);
+	const {status, body, headers} = reply;
+	const data = Buffer.concat([cipher.update(JSON.stringify({status, body, headers}), 'utf8'), cipher.final()]);
 	return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64url');
 }
 
@@ -156,21 +164,33 @@ function open(sealed: string, ids: string): Reply | undefined {
 		const bytes = Buffer.from(sealed, 'base64url');
 		const decipher = createDecipheriv('aes-256-gcm', sealingKey(ids), bytes.subarray(0, 12));
 		decipher.setAuthTag(bytes.subarray(12, 28));
-		return fromText(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8'));
+		return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')) as Reply;
 	} catch {
 		return undefined;
 	}
 }
 
-// For a store in this process: the answer as JSON text, a copy that later
-// changes to the reply's objects (a variables object the app reuses) cannot reach.
+// For a store in this process: the answer as text, a copy that later
+// changes to the reply's objects (a variables object the app reuses)
+// cannot reach. The status, the headers as JSON and the body's JSON, one
+// line each (JSON.stringify writes no line break), so the body's text is
+// the one the answer is written from, made once.
 function asText(reply: Reply): string {
-	return JSON.stringify(reply);
+	return `${reply.status}\n${JSON.stringify(reply.headers ?? null)}\n${bodyText(reply)}`;
 }
 
 function fromText(text: string): Reply | undefined {
 	try {
-		return JSON.parse(text) as Reply;
+		const first = text.indexOf('\n');
+		const second = text.indexOf('\n', first + 1);
+		const body = text.slice(second + 1);
+		const headers = JSON.parse(text.slice(first + 1, second)) as Record<string, string> | null;
+		const reply: Reply = {status: Number(text.slice(0, first)), body: JSON.parse(body), text: body};
+		if (headers !== null) {
+			reply.headers = headers;
+		}
+
+		return first > 0 && second > first ? reply : undefined;
 	} catch {
 		return undefined;
 	}

@@ -2,8 +2,11 @@ import type {CallAnswer} from './call-request';
 import type {Hint} from './hints';
 import type {VerificationCode} from '../shared/verification';
 
-/** An answer before it becomes a Response: what is remembered for retries. */
-export type Reply = {status: number; body: unknown; headers?: Record<string, string>};
+/**
+ * An answer before it becomes a Response: what is remembered for retries.
+ * `text`, when set, is `body` as JSON already, so it is written once.
+ */
+export type Reply = {status: number; body: unknown; headers?: Record<string, string>; text?: string};
 
 /** Every error code the reference API answers with, in `{error: {code, message}}`. */
 export type ErrorCode =
@@ -74,5 +77,17 @@ export function answerOf(reply: Reply, headers: Record<string, string>): CallAns
 	}
 
 	all['Content-Type'] = 'application/json; charset=utf-8';
-	return {status, headers: all, body: JSON.stringify(reply.body)};
+	return {status, headers: all, body: bodyText(reply)};
+}
+
+/**
+ * The reply's body as JSON, written once: kept on the reply, so the
+ * remembered copy and the answer share it.
+ *
+ * @example
+ * bodyText({status: 200, body: {ok: true}}) // '{"ok":true}'
+ */
+export function bodyText(reply: Reply): string {
+	reply.text ??= JSON.stringify(reply.body);
+	return reply.text;
 }

@@ -1,6 +1,7 @@
 import {LruMap} from './lru-map';
 import type {SessionAnswer} from './session';
-import type {IdentityStore} from './store';
+import {after} from './maybe-promise';
+import type {IdentityStore, MaybePromise} from './store';
 
 /** Visitors whose session token one handler keeps for reuse; past this, the least recently identified get a new session next time. @example 10_000 */
 export const MAX_REUSED_SESSIONS = 10_000;
@@ -38,21 +39,22 @@ export class SessionReuse {
 	}
 
 	/** The live session of `owner` that may be handed out again, if any; `latestEnd` is when a new session would end (ms). */
-	async find(store: IdentityStore, owner: SessionOwner, now: Date, latestEnd: number): Promise<SessionAnswer | undefined> {
+	find(store: IdentityStore, owner: SessionOwner, now: Date, latestEnd: number): MaybePromise<SessionAnswer | undefined> {
 		const key = keyOf(owner);
 		const held = this.#held.get(key);
 		if (held === undefined) {
 			return undefined;
 		}
 
-		const record = await store.getSession(held.tokenHash);
-		const end = record === undefined ? Number.NaN : Date.parse(record.expiresAt);
-		if (record === undefined || record.keyId !== owner.keyId || !(end - now.getTime() >= this.#minimumMs && end <= latestEnd)) {
-			this.#held.delete(key);
-			return undefined;
-		}
+		return after(store.getSession(held.tokenHash), (record) => {
+			const end = record === undefined ? Number.NaN : Date.parse(record.expiresAt);
+			if (record === undefined || record.keyId !== owner.keyId || !(end - now.getTime() >= this.#minimumMs && end <= latestEnd)) {
+				this.#held.delete(key);
+				return undefined;
+			}
 
-		return {token: held.token, expiresAt: record.expiresAt};
+			return {token: held.token, expiresAt: record.expiresAt};
+		});
 	}
 
 	/** Keeps the token of a session just stored for `owner`, replacing any older one. */

@@ -1,7 +1,8 @@
 import {MAX_METADATA_BYTES} from '../shared/limits';
 import type {Settings} from './config';
 import {invalid, type Reply} from './reply';
-import type {IdentifyWrite, IdentityStore, MergeResult, UserChange, UserRecord} from './store';
+import {after} from './maybe-promise';
+import type {IdentifyWrite, IdentityStore, MaybePromise, MergeResult, UserChange, UserRecord} from './store';
 
 /** A call applied to a user's record, or the 400 that says why nothing changed. */
 export type Applied = {ok: true; record: UserRecord; ignored: string[]} | {ok: false; reply: Reply};
@@ -22,9 +23,12 @@ export type Applied = {ok: true; record: UserRecord; ignored: string[]} | {ok: f
  * if (!applied.ok) return applied.reply;
  * await applyToUser(settings, change, {outcome: {clientToken, userId: '42', code: 'ok', at: now}, session: session.record}); // a verified identify
  */
-export async function applyToUser(settings: Settings, change: Omit<UserChange, 'maxMetadataBytes'>, verified?: Omit<IdentifyWrite, 'change'>): Promise<Applied> {
+export function applyToUser(settings: Settings, change: Omit<UserChange, 'maxMetadataBytes'>, verified?: Omit<IdentifyWrite, 'change'>): MaybePromise<Applied> {
 	const full = {...change, maxMetadataBytes: MAX_METADATA_BYTES};
-	const result = verified === undefined ? await settings.store.mergeUser(full) : await writeVerified(settings.store, {...verified, change: full});
+	return after(verified === undefined ? settings.store.mergeUser(full) : writeVerified(settings.store, {...verified, change: full}), appliedOf);
+}
+
+function appliedOf(result: MergeResult): Applied {
 	if (!result.ok) {
 		const message = `metadata would make this user's stored metadata larger than ${MAX_METADATA_BYTES} bytes (16 KiB) as JSON: send fewer or smaller keys`;
 		return {ok: false, reply: invalid('metadata', message)};
@@ -35,11 +39,11 @@ export async function applyToUser(settings: Settings, change: Omit<UserChange, '
 
 // A verified identify's outcome, change and session: in one step when the
 // store can (applyIdentify), else in turn, the session only if the change applied.
-async function writeVerified(store: IdentityStore, write: IdentifyWrite): Promise<MergeResult> {
-	if (store.applyIdentify !== undefined) {
-		return store.applyIdentify(write);
-	}
+function writeVerified(store: IdentityStore, write: IdentifyWrite): MaybePromise<MergeResult> {
+	return store.applyIdentify === undefined ? writeInTurn(store, write) : store.applyIdentify(write);
+}
 
+async function writeInTurn(store: IdentityStore, write: IdentifyWrite): Promise<MergeResult> {
 	await store.recordOutcome(write.outcome);
 	const result = await store.mergeUser(write.change);
 	if (result.ok) {

@@ -1,4 +1,6 @@
 import type {Client, Variables} from './config';
+import {isPromise} from './maybe-promise';
+import type {MaybePromise} from './store';
 
 /**
  * The variables of a verified user, from the client's `variables` callback
@@ -9,8 +11,18 @@ import type {Client, Variables} from './config';
  * @example
  * const variables = await variablesFor(client, '42'); // {plan: 'pro'}
  */
-export async function variablesFor(client: Client, userId: string): Promise<Variables> {
-	const variables = (await client.variables?.(userId)) ?? {};
+export function variablesFor(client: Client, userId: string): MaybePromise<Variables> {
+	if (client.variables === undefined) {
+		return {};
+	}
+
+	const answer = client.variables(userId);
+	// A promise from the callback is awaited; a plain object is used at once.
+	return isPromise(answer) ? answer.then((variables) => checked(client, variables)) : checked(client, answer);
+}
+
+function checked(client: Client, answer: Variables | undefined | null): Variables {
+	const variables = answer ?? {};
 	if (typeof variables !== 'object' || Array.isArray(variables)) {
 		throw new TypeError(`clients[${JSON.stringify(client.token)}].variables must answer an object (or a promise of one)`);
 	}

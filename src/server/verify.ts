@@ -1,9 +1,8 @@
-import {timingSafeEqual} from 'node:crypto';
+import {createHmac, timingSafeEqual} from 'node:crypto';
 import {decodeHash} from '../shared/hash';
 import {expirationString, identityMessage, userIdProblem} from '../shared/message';
 import type {VerificationCode} from '../shared/verification';
 import {clockOptions} from './clock-options';
-import {hmacSha256} from './hmac';
 import {secretList} from './secrets';
 
 /** What the page sent: the user id, and the hash and expiration when given. */
@@ -77,21 +76,37 @@ export function verifyIdentity(input: VerifyInput, secrets: string | string[], o
 		return {ok: false, code: 'hash_invalid'};
 	}
 
-	const message = identityMessage(String(userId), expirationText);
+	const keyBytes = keys.map((key) => Buffer.from(key, 'utf8'));
+	const expiresAt = expirationText === undefined ? undefined : Date.parse(expirationText);
+	return checkHash(keyBytes, identityMessage(String(userId), expirationText), given, expiresAt, now.getTime(), clockSkewSeconds * 1000);
+}
+
+/**
+ * The HMAC check itself, for a call whose fields are already known to be
+ * well-formed: `given` is the decoded hash, `message` the signed text,
+ * `expiresAt` the expiration in ms (if any), past which it is still
+ * accepted for `skewMs`. Every key is
+ * tried even after a match, so the time taken does not say which key (or
+ * whether an early one) matched. The handler calls it with each client's
+ * keys as bytes, made once at start-up.
+ *
+ * @example
+ * checkHash([Buffer.from('sk_live_new')], '42', decodeHash(hash)!, undefined, Date.now(), 60_000) // {ok: true, keyIndex: 0}
+ */
+export function checkHash(keys: readonly Uint8Array[], message: string, given: Uint8Array, expiresAt: number | undefined, now: number, skewMs: number): VerifyResult {
 	let keyIndex = -1;
-	// Every key is tried even after a match, so the time taken does not say
-	// which key (or whether an early one) matched.
-	keys.forEach((key, index) => {
-		if (timingSafeEqual(hmacSha256(key, message), given) && keyIndex === -1) {
+	for (let index = 0; index < keys.length; index++) {
+		const expected = createHmac('sha256', keys[index]).update(message, 'utf8').digest();
+		if (timingSafeEqual(expected, given) && keyIndex === -1) {
 			keyIndex = index;
 		}
-	});
+	}
 
 	if (keyIndex === -1) {
 		return {ok: false, code: 'hash_invalid'};
 	}
 
-	if (expirationText !== undefined && now.getTime() > Date.parse(expirationText) + clockSkewSeconds * 1000) {
+	if (expiresAt !== undefined && now > expiresAt + skewMs) {
 		return {ok: false, code: 'hash_expired'};
 	}
 
