@@ -180,7 +180,11 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	sweepNowAndThen(state, now);
 	const key = {route, clientToken: call.clientToken, anonymousId: call.anonymousId, messageId: call.messageId};
 	// sentAt changes between a call and its retry; everything else must not.
-	const content = {body: {...(body.value as object), sentAt: undefined}, bearerToken};
+	// The parsed body is this call's own and read no more, so sentAt is
+	// blanked in place (JSON leaves an undefined value out).
+	const fields = body.value as Record<string, unknown>;
+	fields.sentAt = undefined;
+	const content = {body: fields, bearerToken};
 	const {reply, replayed} = await replies.once(key, content, now, () => {
 		// Inside `once`, so a retry answered from memory does not count.
 		const limits: Limit[] = [{key: ['visitor', call.clientToken, call.anonymousId], max: settings.rateLimit.max, who: 'from this visitor'}];

@@ -58,7 +58,7 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	// The visitor's live session for this user, when the store is in process (see SessionReuse); else a new one.
 	const finding = settings.sessionReuse?.find(settings.store, owner, now, sessionEnd(settings, now, validUntil));
 	const reused = isPromise(finding) ? await finding : finding;
-	const opened = reused === undefined ? newSession(settings, {...owner, now, validUntil}) : undefined;
+	const opened = reused === undefined ? newSession(settings, owner, now, validUntil) : undefined;
 	if (reused !== undefined) {
 		// Written with the session otherwise; here there is no session to write.
 		const recording = settings.store.recordOutcome(outcome);

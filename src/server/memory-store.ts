@@ -1,3 +1,4 @@
+import {compoundKey} from './compound-key';
 import {LruMap} from './lru-map';
 import {mergeUserRecord} from './merge-user';
 import {OutcomeTally} from './outcome-tally';
@@ -103,7 +104,10 @@ export class MemoryStore implements IdentityStore {
 	}
 
 	putSession(record: SessionRecord): void {
-		const session = Object.freeze({...record});
+		// A literal, not a frozen spread copy: V8 gave each of those a shape of
+		// its own, and every read of a session missed its inline cache.
+		const {tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt} = record;
+		const session: SessionRecord = Object.freeze({tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt});
 		this.deleteSession(session.tokenHash);
 		const visitor = visitorKey(session);
 		const hashes = this.#visitorSessions.get(visitor) ?? new Set();
@@ -250,9 +254,9 @@ export class MemoryStore implements IdentityStore {
 }
 
 function userKey(clientToken: string, userId: string): string {
-	return JSON.stringify([clientToken, userId]);
+	return compoundKey(clientToken, userId);
 }
 
 function visitorKey({clientToken, userId, anonymousId}: {clientToken: string; userId: string; anonymousId: string}): string {
-	return JSON.stringify([clientToken, userId, anonymousId]);
+	return compoundKey(clientToken, userId, anonymousId);
 }

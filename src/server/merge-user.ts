@@ -1,3 +1,4 @@
+import {isoTime} from './instant';
 import {MAX_ANONYMOUS_IDS, type MergeResult, type UserChange, type UserRecord} from './store';
 
 /**
@@ -39,7 +40,7 @@ export function mergeUserRecord(previous: UserRecord | undefined, change: UserCh
 		}
 	}
 
-	const time = now.toISOString();
+	const time = isoTime(now);
 	const record: UserRecord = {
 		clientToken,
 		userId,

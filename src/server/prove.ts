@@ -52,7 +52,7 @@ async function proveToken(client: Client, call: IdentifyCall, token: string, now
 
 // Synchronous: an HMAC needs no promise.
 function proveHash(settings: Settings, client: Client, call: IdentifyCall, now: Date): Proven {
-	const {userId, hash, expiration} = call;
+	const {userId, hash, expiration, expiresAt} = call;
 	// A client with public keys only has no key a hash could match.
 	if (client.secrets.length === 0) {
 		return {ok: false, code: hash === undefined || hash === '' ? 'hash_missing' : 'hash_invalid'};
@@ -65,7 +65,6 @@ function proveHash(settings: Settings, client: Client, call: IdentifyCall, now: 
 	}
 
 	const given = decodeHash(hash);
-	const expiresAt = expiration === undefined ? undefined : Date.parse(expiration);
 	const result = given === undefined ? INVALID : checkHash(client.secretKeys, identityMessage(userId, expiration), given, expiresAt, now.getTime(), SKEW_MS);
 	if (!result.ok) {
 		return {ok: false, code: result.code, hint: hintFor(result.code, {userId, hash, expiration}, client, settings.clients)};

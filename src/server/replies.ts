@@ -1,4 +1,5 @@
 import {createCipheriv, createDecipheriv, hash} from 'node:crypto';
+import {compoundKey} from './compound-key';
 import {randomBytesFromPool} from './random-pool';
 import {bodyText, errorReply, type Reply} from './reply';
 import {isPromise} from './maybe-promise';
@@ -13,6 +14,8 @@ export type CallContent = {body: unknown; bearerToken?: string};
 /** How long a retry waits for a copy of its call that another instance is running, polling the store. */
 const WAIT_MS = 5_000;
 const POLL_MS = 50;
+/** The longest call content an in-process store keeps as it is to compare retries with; a longer one is kept as its SHA-256. */
+const MAX_PLAIN_FINGERPRINT = 1024;
 /** A claim older than this is taken to belong to a caller that died: the call runs again. */
 const STALE_MS = 30_000;
 
@@ -61,10 +64,23 @@ export class RememberedReplies {
 	 * again then). `replayed` says the answer came from memory.
 	 */
 	async once(key: CallKey, content: CallContent, now: Date, apply: () => MaybePromise<Reply>): Promise<{reply: Reply; replayed: boolean}> {
-		// The ids are written once per call; every value below is derived from them.
-		const ids = JSON.stringify([key.route, key.clientToken, key.anonymousId, key.messageId]);
-		const id = this.#hashIds ? derive('signet reply id', ids) : ids;
-		const fingerprint = derive('signet reply fingerprint', ids, JSON.stringify([content.body, content.bearerToken ?? null]));
+		const text = JSON.stringify([content.body, content.bearerToken ?? null]);
+		let ids: string;
+		let id: string;
+		let fingerprint: string;
+		if (this.#hashIds) {
+			// The ids are written once per call; every value below is derived from them.
+			ids = JSON.stringify([key.route, key.clientToken, key.anonymousId, key.messageId]);
+			id = derive('signet reply id', ids);
+			fingerprint = derive('signet reply fingerprint', ids, text);
+		} else {
+			// In this process the content itself is compared, hashed only when
+			// long, so memory stays bounded: SHA-256 of it was a tenth of a call.
+			ids = compoundKey(key.route, key.clientToken, key.anonymousId, key.messageId);
+			id = ids;
+			fingerprint = text.length <= MAX_PLAIN_FINGERPRINT ? text : derive('signet reply fingerprint', ids, text);
+		}
+
 		const running = this.#running.get(id);
 		if (running !== undefined) {
 			return running.fingerprint === fingerprint ? {reply: await running.work, replayed: true} : {reply: reused(), replayed: false};

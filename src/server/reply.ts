@@ -71,7 +71,20 @@ export function invalid(field: string, message: string): Reply {
  */
 export function answerOf(reply: Reply, headers: Record<string, string>): CallAnswer {
 	const status = reply.status;
-	const all: Record<string, string> = {...headers, ...reply.headers, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'};
+	// Copied key by key into a new object: a spread followed by more keys
+	// gives every answer's headers a shape of its own in V8, and each write
+	// to them then took the slow path.
+	const all: Record<string, string> = {};
+	for (const name in headers) {
+		all[name] = headers[name];
+	}
+
+	for (const name in reply.headers) {
+		all[name] = reply.headers[name];
+	}
+
+	all['Cache-Control'] = 'no-store';
+	all['X-Content-Type-Options'] = 'nosniff';
 	if (reply.body === undefined || status === 204) {
 		return {status, headers: all, body: null};
 	}

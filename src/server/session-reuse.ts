@@ -1,3 +1,4 @@
+import {compoundKey} from './compound-key';
 import {LruMap} from './lru-map';
 import type {SessionAnswer} from './session';
 import {after} from './maybe-promise';
@@ -64,5 +65,5 @@ export class SessionReuse {
 }
 
 function keyOf({clientToken, userId, anonymousId, keyId}: SessionOwner): string {
-	return JSON.stringify([clientToken, userId, anonymousId, keyId]);
+	return compoundKey(clientToken, userId, anonymousId, keyId);
 }

@@ -30,12 +30,14 @@ export function sessionTokenHash(token: string): string {
  * records which key verified it (`keyId`), so removing that key ends it.
  *
  * @example
- * const {answer, record} = newSession(settings, {clientToken, userId, anonymousId, keyId, now, validUntil});
+ * const {answer, record} = newSession(settings, {clientToken, userId, anonymousId, keyId}, now, validUntil);
  * await store.putSession(record); // answer: {token: 'Xk2…', expiresAt: '2026-11-22T00:00:00.000Z'}
  */
 export function newSession(
 	settings: Settings,
-	{clientToken, userId, anonymousId, keyId, now, validUntil}: {clientToken: string; userId: string; anonymousId: string; keyId: string; now: Date; validUntil?: number},
+	{clientToken, userId, anonymousId, keyId}: {clientToken: string; userId: string; anonymousId: string; keyId: string},
+	now: Date,
+	validUntil?: number,
 ): {answer: SessionAnswer; record: SessionRecord} {
 	const token = randomBytesFromPool(32).toString('base64url');
 	const expiresAt = new Date(sessionEnd(settings, now, validUntil)).toISOString();

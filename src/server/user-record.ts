@@ -24,8 +24,11 @@ export type Applied = {ok: true; record: UserRecord; ignored: string[]} | {ok: f
  * await applyToUser(settings, change, {outcome: {clientToken, userId: '42', code: 'ok', at: now}, session: session.record}); // a verified identify
  */
 export function applyToUser(settings: Settings, change: Omit<UserChange, 'maxMetadataBytes'>, verified?: Omit<IdentifyWrite, 'change'>): MaybePromise<Applied> {
-	const full = {...change, maxMetadataBytes: MAX_METADATA_BYTES};
-	return after(verified === undefined ? settings.store.mergeUser(full) : writeVerified(settings.store, {...verified, change: full}), appliedOf);
+	// A literal of one shape (not a spread): the store reads these on every call.
+	const {clientToken, userId, anonymousId, metadata, attributes, verification, now} = change;
+	const full: UserChange = {clientToken, userId, anonymousId, metadata, attributes, verification, now, maxMetadataBytes: MAX_METADATA_BYTES};
+	const merging = verified === undefined ? settings.store.mergeUser(full) : writeVerified(settings.store, {outcome: verified.outcome, change: full, session: verified.session});
+	return after(merging, appliedOf);
 }
 
 function appliedOf(result: MergeResult): Applied {
