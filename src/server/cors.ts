@@ -6,25 +6,17 @@ export const ALLOWED_HEADERS = 'Content-Type, Authorization';
 export const PREFLIGHT_MAX_AGE = 86_400;
 
 /**
- * The CORS headers of an answer. Every answer varies by Origin (so a cache
- * never hands one origin's answer to another); an allowed origin also gets
- * `Access-Control-Allow-Origin`, on errors too, so the SDK can read why a
- * call failed, and may read `Retry-After`.
+ * The origin an answer allows (`Access-Control-Allow-Origin`): the
+ * request's, when it is one of `allowed`, else none. Every answer also
+ * varies by Origin, so a cache never hands one origin's answer to
+ * another; an allowed origin gets errors too, so the SDK can read why a
+ * call failed, and may read `Retry-After` where there is one (see `answerOf`).
  *
  * @example
- * corsHeaders('https://app.example.com', client.origins)
- * // {Vary: 'Origin', 'Access-Control-Allow-Origin': 'https://app.example.com', …}
+ * allowedOrigin('https://app.example.com', client.origins) // 'https://app.example.com'
  */
-export function corsHeaders(origin: string | null, allowed: Set<string>): Record<string, string> {
-	if (origin === null || !allowed.has(origin)) {
-		return {Vary: 'Origin'};
-	}
-
-	return {
-		Vary: 'Origin',
-		'Access-Control-Allow-Origin': origin,
-		'Access-Control-Expose-Headers': 'Retry-After',
-	};
+export function allowedOrigin(origin: string | null, allowed: Set<string>): string | undefined {
+	return origin !== null && allowed.has(origin) ? origin : undefined;
 }
 
 /**
@@ -36,7 +28,8 @@ export function corsHeaders(origin: string | null, allowed: Set<string>): Record
  */
 export function preflightHeaders(origin: string): Record<string, string> {
 	return {
-		...corsHeaders(origin, new Set([origin])),
+		Vary: 'Origin',
+		'Access-Control-Allow-Origin': origin,
 		'Access-Control-Allow-Methods': ALLOWED_METHODS,
 		'Access-Control-Allow-Headers': ALLOWED_HEADERS,
 		'Access-Control-Max-Age': String(PREFLIGHT_MAX_AGE),

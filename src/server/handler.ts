@@ -1,10 +1,11 @@
 import {checkCall, type Call, type Route} from './body';
 import {CALL_HANDLER, type CallAnswer, type CallHandler, type CallRequest, fromFetchRequest, toFetchResponse} from './call-request';
 import {type Client, type IdentityHandlerConfig, type Settings, settingsFrom} from './config';
-import {ALLOWED_METHODS, corsHeaders, preflightHeaders} from './cors';
+import {ALLOWED_METHODS, allowedOrigin, preflightHeaders} from './cors';
 import {identify} from './identify';
 import {logout} from './logout';
-import {after} from './maybe-promise';
+import {isPromise} from './maybe-promise';
+import {compoundKey} from './compound-key';
 import {type Limit, rateLimited} from './rate-limit';
 import {readiness} from './readiness';
 import {readJsonBody} from './read-body';
@@ -43,8 +44,8 @@ const ROUTES: ReadonlyArray<[string, Route]> = [
 	['/v1/logout', 'logout'],
 ];
 
-/** What the handler learns while answering: the client (for CORS) and what a log line must blank out. */
-type Context = {client?: Client; redact: string[]; note?: string};
+/** What the handler learns while answering: the client (for CORS), and the credentials a log line must blank out (see `credentialsOf`). */
+type Context = {client?: Client; bearerToken?: string; call?: Call; note?: string};
 
 /** The parts of the handler that live as long as it does. */
 type State = {settings: Settings; replies: RememberedReplies; sweptAt: number};
@@ -86,24 +87,24 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 	const logging = config.log !== undefined;
 
 	const answerCall: CallHandler = async (request, info = {}) => {
-		const started = Date.now();
+		const started = logging ? Date.now() : 0;
 		const origin = request.header('origin');
-		const context: Context = {redact: []};
+		const context: Context = {client: undefined, bearerToken: undefined, call: undefined, note: undefined};
 		let reply: Reply;
 		let answer: CallAnswer;
 		try {
 			reply = await handle(request, info, state, context);
-			answer = answerOf(reply, headersFor(context, origin, settings));
+			answer = answerOf(reply, allowedOriginFor(context, origin, settings));
 		} catch (error) {
 			// The caller learns only that it failed; the details go to the log,
 			// with every key, the call's hash and its session token blanked out.
 			const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error value was thrown';
-			context.note = redact(detail, [...secrets, ...context.redact]);
+			context.note = redact(detail, [...secrets, ...credentialsOf(context)]);
 			reply =
 				error instanceof StoreFailure
 					? errorReply(503, 'store_unavailable', 'the API cannot reach its store: retry in a moment', {headers: {'Retry-After': STORE_RETRY_AFTER}})
 					: errorReply(500, 'server_error', 'the server failed to answer; try again later');
-			answer = answerOf(reply, headersFor(context, origin, settings));
+			answer = answerOf(reply, allowedOriginFor(context, origin, settings));
 		}
 
 		if (logging) {
@@ -123,10 +124,9 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 async function handle(request: CallRequest, info: CallerInfo, state: State, context: Context): Promise<Reply> {
 	const {settings, replies} = state;
 	const {pathname} = request;
-	const bearerToken = /^Bearer +(\S+)/i.exec(request.header('authorization') ?? '')?.[1];
-	if (bearerToken !== undefined) {
-		context.redact.push(bearerToken);
-	}
+	const authorization = request.header('authorization');
+	const bearerToken = authorization === null ? undefined : /^Bearer +(\S+)/i.exec(authorization)?.[1];
+	context.bearerToken = bearerToken;
 
 	if (pathname.endsWith('/v1/readiness')) {
 		return readiness(request, bearerToken, info, settings, currentTime(settings), context);
@@ -161,16 +161,7 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	}
 
 	const call = checked.call;
-	// Only a string long enough to be a hash is worth blanking out; blanking
-	// a one-letter "hash" would blank that letter everywhere in the line.
-	if (call.route === 'identify' && call.hash !== undefined && call.hash.trim().length >= 16) {
-		context.redact.push(call.hash, call.hash.trim());
-	}
-
-	// An identity token is a credential too; its signature part alone would be enough to blank.
-	if (call.route === 'identify' && call.token !== undefined && call.token.length >= 16) {
-		context.redact.push(call.token, ...call.token.split('.').filter((part) => part.length >= 16));
-	}
+	context.call = call;
 
 	if (client === undefined) {
 		return errorReply(401, 'unknown_client_token', 'no client has this client token: copy it again from your dashboard');
@@ -187,12 +178,13 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	const content = {body: fields, bearerToken};
 	const {reply, replayed} = await replies.once(key, content, now, () => {
 		// Inside `once`, so a retry answered from memory does not count.
-		const limits: Limit[] = [{key: ['visitor', call.clientToken, call.anonymousId], max: settings.rateLimit.max, who: 'from this visitor'}];
+		const limits: Limit[] = [{key: compoundKey('visitor', call.clientToken, call.anonymousId), max: settings.rateLimit.max, who: 'from this visitor'}];
 		if (info.clientIp !== undefined) {
-			limits.push({key: ['ip', info.clientIp], max: settings.rateLimit.perIp, who: 'from this address'});
+			limits.push({key: compoundKey('ip', info.clientIp), max: settings.rateLimit.perIp, who: 'from this address'});
 		}
 
-		return after(rateLimited(settings.store, limits, settings.rateLimit.windowMs, now), (refused) => refused ?? apply(call, settings, client, request, now));
+		const limiting = rateLimited(settings.store, limits, settings.rateLimit.windowMs, now);
+		return isPromise(limiting) ? limiting.then((refused) => refused ?? apply(call, settings, client, request, now)) : limiting ?? apply(call, settings, client, request, now);
 	});
 	context.note = replayed ? 'replayed' : undefined;
 	return reply;
@@ -248,8 +240,25 @@ function preflight(origin: string | null, settings: Settings): Reply {
 
 // Answers tied to a client use its origins; the others (unreadable body,
 // unknown client, 404) use every client's, as a preflight does.
-function headersFor(context: Context, origin: string | null, settings: Settings): Record<string, string> {
-	return corsHeaders(origin, context.client?.origins ?? settings.origins);
+function allowedOriginFor(context: Context, origin: string | null, settings: Settings): string | undefined {
+	return allowedOrigin(origin, context.client?.origins ?? settings.origins);
+}
+
+// What a log line must not hold of this call: the session token, and the
+// hash or identity token. Only a string long enough to be a hash is worth
+// blanking out (blanking a one-letter "hash" would blank that letter
+// everywhere in the line); of a token, its signature part alone would be enough.
+function credentialsOf({bearerToken, call}: Context): string[] {
+	const values = bearerToken === undefined ? [] : [bearerToken];
+	if (call?.route === 'identify' && call.hash !== undefined && call.hash.trim().length >= 16) {
+		values.push(call.hash, call.hash.trim());
+	}
+
+	if (call?.route === 'identify' && call.token !== undefined && call.token.length >= 16) {
+		values.push(call.token, ...call.token.split('.').filter((part) => part.length >= 16));
+	}
+
+	return values;
 }
 
 function redact(text: string, values: string[]): string {

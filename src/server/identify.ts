@@ -1,6 +1,7 @@
 import type {IdentifyCall} from './body';
 import type {Client, Settings, Variables} from './config';
 import {HINT_MESSAGES, type Hint} from './hints';
+import {compoundKey} from './compound-key';
 import {isPromise} from './maybe-promise';
 import {type Proven, proveIdentity} from './prove';
 import {rateLimited} from './rate-limit';
@@ -75,7 +76,7 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	}
 
 	if (opened !== undefined) {
-		settings.sessionReuse?.remember(owner, opened.answer.token, opened.record.tokenHash);
+		settings.sessionReuse?.remember(owner, opened.answer, opened.record.tokenHash);
 	}
 
 	const body: IdentityAnswer = {userId, anonymousId, verified: true, verification: 'ok', variables, session: reused ?? opened!.answer};
@@ -99,7 +100,7 @@ async function refuse(settings: Settings, client: Client, call: IdentifyCall, re
 		return errorReply(403, code, message, {hint});
 	}
 
-	const limit = {key: ['user', clientToken, userId], max: settings.rateLimit.perUser, who: 'without a valid hash for this user id'};
+	const limit = {key: compoundKey('user', clientToken, userId), max: settings.rateLimit.perUser, who: 'without a valid hash for this user id'};
 	const refused = await rateLimited(settings.store, [limit], settings.rateLimit.windowMs, now);
 	if (refused !== undefined) {
 		return refused;

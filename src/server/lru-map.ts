@@ -39,8 +39,17 @@ export class LruMap<V> {
 
 	/** Stores `value` as the most recently used entry, then forgets the oldest while past `max`. */
 	touch(key: string, value: V): void {
+		this.#map.delete(key);
+		this.#insert(key, value);
+	}
+
+	/** {@link LruMap.touch} for a key that `get` has just not found: one lookup fewer. */
+	add(key: string, value: V): void {
+		this.#insert(key, value);
+	}
+
+	#insert(key: string, value: V): void {
 		const map = this.#map;
-		map.delete(key);
 		map.set(key, value);
 		while (map.size > this.#max) {
 			let next = this.#cursor?.next();
@@ -51,9 +60,13 @@ export class LruMap<V> {
 			}
 
 			const oldest = next.value as string;
-			const evicted = map.get(oldest) as V;
-			map.delete(oldest);
-			this.#onEvict?.(oldest, evicted);
+			if (this.#onEvict === undefined) {
+				map.delete(oldest);
+			} else {
+				const evicted = map.get(oldest) as V;
+				map.delete(oldest);
+				this.#onEvict(oldest, evicted);
+			}
 		}
 	}
 

@@ -36,6 +36,8 @@ export type MemoryStoreOptions = {
 
 type Counter = {end: number; count: number};
 
+const CLAIMED: ClaimResult = Object.freeze({state: 'claimed'});
+
 /** A remembered answer as kept here: times as numbers, made ISO only for `replies()`. */
 type Entry = {fingerprint: string; sealed: string | null; createdAt: number; expiresAt: number};
 
@@ -142,8 +144,14 @@ export class MemoryStore implements IdentityStore {
 			return {state: 'running', fingerprint: stored.fingerprint};
 		}
 
-		this.#replies.touch(key, {fingerprint, sealed: null, createdAt: now.getTime(), expiresAt: expiresAt.getTime()});
-		return {state: 'claimed'};
+		const claim = {fingerprint, sealed: null, createdAt: now.getTime(), expiresAt: expiresAt.getTime()};
+		if (stored === undefined) {
+			this.#replies.add(key, claim);
+		} else {
+			this.#replies.touch(key, claim);
+		}
+
+		return CLAIMED;
 	}
 
 	finishReply(key: string, sealed: string): void {
@@ -161,17 +169,23 @@ export class MemoryStore implements IdentityStore {
 	}
 
 	countCalls(keys: string[], windowMs: number, now: Date): number[] {
-		const start = Math.floor(now.getTime() / windowMs) * windowMs;
-		return keys.map((key) => {
+		const end = Math.floor(now.getTime() / windowMs) * windowMs + windowMs;
+		const counts: number[] = [];
+		for (const key of keys) {
 			const name = `${windowMs}\u0000${key}`;
-			let counter = this.#counters.get(name);
-			if (counter === undefined || counter.end !== start + windowMs) {
-				counter = {end: start + windowMs, count: 0};
-				this.#counters.touch(name, counter);
+			const counter = this.#counters.get(name);
+			if (counter === undefined) {
+				this.#counters.add(name, {end, count: 1});
+				counts.push(1);
+			} else if (counter.end === end) {
+				counts.push(++counter.count);
+			} else {
+				this.#counters.touch(name, {end, count: 1});
+				counts.push(1);
 			}
+		}
 
-			return ++counter.count;
-		});
+		return counts;
 	}
 
 	recordOutcome(outcome: Outcome): void {

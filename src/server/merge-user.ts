@@ -26,11 +26,12 @@ export function mergeUserRecord(previous: UserRecord | undefined, change: UserCh
 	// and no value changes, the old metadata is the merge (its size was
 	// checked when it was written), and nothing is built or measured.
 	const unchanged = previous !== undefined && attributeKeys.length === 0 && previous.signedKeys.length === 0 && changesNothing(previous.metadata, metadata);
-	const signed = new Set(previous?.signedKeys);
-	attributeKeys.forEach((key) => signed.add(key));
+	// The record's signed keys, with the attributes' added; the same frozen list when none are.
+	const signedKeys = attributeKeys.length === 0 && previous !== undefined ? previous.signedKeys : (Object.freeze([...new Set([...(previous?.signedKeys ?? []), ...attributeKeys])]) as string[]);
 	const ignored: string[] = [];
 	let merged = previous !== undefined && Object.isFrozen(previous.metadata) ? previous.metadata : undefined;
 	if (!unchanged || merged === undefined) {
+		const signed = new Set(signedKeys);
 		const unsigned = Object.entries(metadata).filter(([key]) => !signed.has(key) || (ignored.push(key), false));
 		// Spread and fromEntries define own properties (no setter runs), so a
 		// "__proto__" key cannot reach a prototype.
@@ -45,7 +46,7 @@ export function mergeUserRecord(previous: UserRecord | undefined, change: UserCh
 		clientToken,
 		userId,
 		metadata: merged,
-		signedKeys: attributeKeys.length === 0 && previous !== undefined ? previous.signedKeys : Object.freeze([...signed]) as string[],
+		signedKeys,
 		anonymousIds: withNewest(previous?.anonymousIds ?? [], anonymousId),
 		verified,
 		verification,

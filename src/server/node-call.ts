@@ -2,6 +2,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {type CallAnswer, type CallHandler, type CallRequest, joinChunks} from './call-request';
 
 const SERVER_ERROR = JSON.stringify({error: {code: 'server_error', message: 'the server failed to answer; try again later'}});
+const PLAIN_PATH = /^(?:\/[\w-]+)*\/?$/;
 const UNREADABLE = JSON.stringify({error: {code: 'invalid_request', message: 'the request could not be read'}});
 
 /**
@@ -44,8 +45,11 @@ export async function answerNodeCall(answerCall: CallHandler, incoming: Incoming
 
 function callRequestOf(incoming: IncomingMessage, outgoing: ServerResponse): CallRequest {
 	const headers = incoming.headers;
-	// Parsed as a Fetch Request's URL would be, so routes match the same paths.
-	const {pathname, search} = new URL(incoming.url ?? '/', 'http://localhost');
+	// Parsed as a Fetch Request's URL would be, so routes match the same
+	// paths; a plain path (single slashes between letters, digits, - and _:
+	// no dot segment, escape or query) is already what parsing would give.
+	const url = incoming.url ?? '/';
+	const {pathname, search} = PLAIN_PATH.test(url) ? {pathname: url, search: ''} : new URL(url, 'http://localhost');
 	return {
 		method: incoming.method ?? 'GET',
 		pathname,

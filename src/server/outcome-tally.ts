@@ -22,6 +22,8 @@ export class OutcomeTally {
 	readonly #clients = new Map<string, ClientTally>();
 	readonly #retentionMs: number;
 	readonly #maxClients: number;
+	/** The client at the end of `#clients`. */
+	#newest: string | undefined;
 
 	constructor(retentionMs: number, maxClients: number) {
 		this.#retentionMs = retentionMs;
@@ -30,11 +32,17 @@ export class OutcomeTally {
 
 	/** Counts one outcome. */
 	record({clientToken, userId, code, hint, at}: Outcome): void {
-		const tally: ClientTally = this.#clients.get(clientToken) ?? {hours: new Map(), recent: []};
-		this.#clients.delete(clientToken);
-		this.#clients.set(clientToken, tally);
-		if (this.#clients.size > this.#maxClients) {
-			this.#clients.delete(this.#clients.keys().next().value!);
+		let tally = this.#clients.get(clientToken);
+		// Moved to the end (most recently reported) unless it is there already,
+		// as it is for every call but the first of a run of one client's calls.
+		if (tally === undefined || clientToken !== this.#newest) {
+			tally ??= {hours: new Map(), recent: []};
+			this.#clients.delete(clientToken);
+			this.#clients.set(clientToken, tally);
+			this.#newest = clientToken;
+			if (this.#clients.size > this.#maxClients) {
+				this.#clients.delete(this.#clients.keys().next().value!);
+			}
 		}
 
 		const hour = Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;

@@ -1,9 +1,9 @@
-import {after} from './maybe-promise';
+import {isPromise} from './maybe-promise';
 import type {IdentityStore, MaybePromise} from './store';
 import {errorReply, type Reply} from './reply';
 
-/** One limit to count a call against: the store key, the most calls per window, and whom it limits (for the message). */
-export type Limit = {key: string[]; max: number; who: string};
+/** One limit to count a call against: the store key (a `compoundKey` of what is limited), the most calls per window, and whom it limits (for the message). */
+export type Limit = {key: string; max: number; who: string};
 
 /**
  * Counts one call against each limit in the store's shared, aligned
@@ -13,7 +13,7 @@ export type Limit = {key: string[]; max: number; who: string};
  * a synchronous store. A limit of `Infinity` is not counted at all.
  *
  * @example
- * const refused = await rateLimited(store, [{key: ['visitor', clientToken, anonymousId], max: 120, who: 'this visitor'}], 60_000, now);
+ * const refused = await rateLimited(store, [{key: compoundKey('visitor', clientToken, anonymousId), max: 120, who: 'this visitor'}], 60_000, now);
  * if (refused !== undefined) return refused;
  */
 export function rateLimited(store: IdentityStore, limits: Limit[], windowMs: number, now: Date): MaybePromise<Reply | undefined> {
@@ -22,15 +22,18 @@ export function rateLimited(store: IdentityStore, limits: Limit[], windowMs: num
 		return undefined;
 	}
 
-	const keys = counted.map((limit) => JSON.stringify(limit.key));
-	return after(store.countCalls(keys, windowMs, now), (counts) => {
-		const over = counted.find((limit, index) => counts[index] > limit.max);
-		if (over === undefined) {
-			return undefined;
-		}
+	const counting = store.countCalls(counted.map((limit) => limit.key), windowMs, now);
+	// No continuation is made when the store answered at once.
+	return isPromise(counting) ? counting.then((counts) => refusal(counted, counts, windowMs, now)) : refusal(counted, counting, windowMs, now);
+}
 
-		const retryAfter = Math.max(1, Math.ceil((windowMs - (now.getTime() % windowMs)) / 1000));
-		const headers = {'Retry-After': String(retryAfter)};
-		return errorReply(429, 'rate_limited', `too many calls ${over.who}: retry in ${retryAfter} s`, {headers});
-	});
+function refusal(limits: Limit[], counts: number[], windowMs: number, now: Date): Reply | undefined {
+	const over = limits.find((limit, index) => counts[index] > limit.max);
+	if (over === undefined) {
+		return undefined;
+	}
+
+	const retryAfter = Math.max(1, Math.ceil((windowMs - (now.getTime() % windowMs)) / 1000));
+	const headers = {'Retry-After': String(retryAfter)};
+	return errorReply(429, 'rate_limited', `too many calls ${over.who}: retry in ${retryAfter} s`, {headers});
 }

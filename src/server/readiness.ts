@@ -1,6 +1,7 @@
 import {createHash, timingSafeEqual} from 'node:crypto';
 import type {CallRequest} from './call-request';
 import type {Client, Settings} from './config';
+import {compoundKey} from './compound-key';
 import {rateLimited} from './rate-limit';
 import {errorReply, invalid, type Reply} from './reply';
 import type {OutcomeSummary} from './store';
@@ -70,7 +71,7 @@ export async function readiness(
 	}
 
 	context.client = client;
-	const limit = {key: ['readiness', token, info.clientIp ?? ''], max: READINESS_REQUESTS_PER_WINDOW, who: 'for this readiness report'};
+	const limit = {key: compoundKey('readiness', token, info.clientIp ?? ''), max: READINESS_REQUESTS_PER_WINDOW, who: 'for this readiness report'};
 	const refused = await rateLimited(settings.store, [limit], settings.rateLimit.windowMs, now);
 	if (refused !== undefined) {
 		return refused;

@@ -64,33 +64,38 @@ export function invalid(field: string, message: string): Reply {
 
 /**
  * The wire form of a reply: JSON, never cached (it may carry a session
- * token), with the given CORS headers.
+ * token), not to be sniffed as anything else, varying by Origin, and
+ * allowing `allowedOrigin` when there is one (see `allowedOrigin`), which
+ * may then read `Retry-After` where the reply has it.
  *
  * @example
- * return toFetchResponse(answerOf(reply, corsHeaders(origin, allowed)));
+ * return toFetchResponse(answerOf(reply, allowedOrigin(origin, client.origins)));
  */
-export function answerOf(reply: Reply, headers: Record<string, string>): CallAnswer {
-	const status = reply.status;
-	// Copied key by key into a new object: a spread followed by more keys
-	// gives every answer's headers a shape of its own in V8, and each write
-	// to them then took the slow path.
-	const all: Record<string, string> = {};
-	for (const name in headers) {
-		all[name] = headers[name];
+export function answerOf(reply: Reply, allowedOrigin: string | undefined): CallAnswer {
+	const {status} = reply;
+	// Object literals of two fixed shapes, the reply's own headers (Retry-After,
+	// Allow) added after: spreads would give every answer's headers a shape of
+	// its own in V8, and each write to them then took the slow path.
+	const headers: Record<string, string> =
+		allowedOrigin === undefined
+			? {Vary: 'Origin', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'}
+			: {Vary: 'Origin', 'Access-Control-Allow-Origin': allowedOrigin, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'};
+	if (reply.headers !== undefined) {
+		for (const name in reply.headers) {
+			headers[name] = reply.headers[name];
+		}
+
+		if (allowedOrigin !== undefined && reply.headers['Retry-After'] !== undefined) {
+			headers['Access-Control-Expose-Headers'] = 'Retry-After';
+		}
 	}
 
-	for (const name in reply.headers) {
-		all[name] = reply.headers[name];
-	}
-
-	all['Cache-Control'] = 'no-store';
-	all['X-Content-Type-Options'] = 'nosniff';
 	if (reply.body === undefined || status === 204) {
-		return {status, headers: all, body: null};
+		return {status, headers, body: null};
 	}
 
-	all['Content-Type'] = 'application/json; charset=utf-8';
-	return {status, headers: all, body: bodyText(reply)};
+	headers['Content-Type'] = 'application/json; charset=utf-8';
+	return {status, headers, body: bodyText(reply)};
 }
 
 /**

@@ -1,8 +1,8 @@
 import {compoundKey} from './compound-key';
 import {LruMap} from './lru-map';
 import type {SessionAnswer} from './session';
-import {after} from './maybe-promise';
-import type {IdentityStore, MaybePromise} from './store';
+import {isPromise} from './maybe-promise';
+import type {IdentityStore, MaybePromise, SessionRecord} from './store';
 
 /** Visitors whose session token one handler keeps for reuse; past this, the least recently identified get a new session next time. @example 10_000 */
 export const MAX_REUSED_SESSIONS = 10_000;
@@ -10,7 +10,8 @@ export const MAX_REUSED_SESSIONS = 10_000;
 /** Whose session it is: a session is reused only for the same client, user, visitor and key. */
 export type SessionOwner = {clientToken: string; userId: string; anonymousId: string; keyId: string};
 
-type Held = {token: string; tokenHash: string};
+/** A session handed out: its token, the token's hash (the store's key), and when it ends, as text and in ms. */
+type Held = {token: string; tokenHash: string; expiresAt: string; end: number};
 
 /**
  * The tokens of the sessions a handler opened, by client, user, visitor and
@@ -29,7 +30,7 @@ type Held = {token: string; tokenHash: string};
  *
  * @example
  * const reused = await reuse.find(store, owner, now, latestEnd);
- * if (reused === undefined) reuse.remember(owner, token, tokenHash); // after storing a new session
+ * if (reused === undefined) reuse.remember(owner, session.answer, session.record.tokenHash); // after storing a new session
  */
 export class SessionReuse {
 	readonly #held = new LruMap<Held>(MAX_REUSED_SESSIONS);
@@ -47,20 +48,26 @@ export class SessionReuse {
 			return undefined;
 		}
 
-		return after(store.getSession(held.tokenHash), (record) => {
-			const end = record === undefined ? Number.NaN : Date.parse(record.expiresAt);
-			if (record === undefined || record.keyId !== owner.keyId || !(end - now.getTime() >= this.#minimumMs && end <= latestEnd)) {
-				this.#held.delete(key);
-				return undefined;
-			}
-
-			return {token: held.token, expiresAt: record.expiresAt};
-		});
+		const finding = store.getSession(held.tokenHash);
+		return isPromise(finding) ? finding.then((record) => this.#reusable(key, held, record, owner, now, latestEnd)) : this.#reusable(key, held, finding, owner, now, latestEnd);
 	}
 
-	/** Keeps the token of a session just stored for `owner`, replacing any older one. */
-	remember(owner: SessionOwner, token: string, tokenHash: string): void {
-		this.#held.touch(keyOf(owner), {token, tokenHash});
+	// The held session if the store still has it as it was handed out (a
+	// session never changes), with enough time left and no later end than a
+	// new one would have; else it is forgotten.
+	#reusable(key: string, held: Held, record: SessionRecord | undefined, owner: SessionOwner, now: Date, latestEnd: number): SessionAnswer | undefined {
+		const {end} = held;
+		if (record === undefined || record.keyId !== owner.keyId || record.expiresAt !== held.expiresAt || !(end - now.getTime() >= this.#minimumMs && end <= latestEnd)) {
+			this.#held.delete(key);
+			return undefined;
+		}
+
+		return {token: held.token, expiresAt: held.expiresAt};
+	}
+
+	/** Keeps a session just stored for `owner` (its answer and its token's hash), replacing any older one. */
+	remember(owner: SessionOwner, {token, expiresAt}: SessionAnswer, tokenHash: string): void {
+		this.#held.touch(keyOf(owner), {token, tokenHash, expiresAt, end: Date.parse(expiresAt)});
 	}
 }
 

@@ -40,7 +40,6 @@ describe('CORS', () => {
 		const ok = await api.post('/v1/identify', identifyBody(), {headers: {Origin: ORIGIN}});
 		expect(ok.status).toBe(200);
 		expect(ok.headers.get('access-control-allow-origin')).toBe(ORIGIN);
-		expect(ok.headers.get('access-control-expose-headers')).toBe('Retry-After');
 		expect(ok.headers.get('vary')).toBe('Origin');
 
 		const bad = await api.post('/v1/identify', identifyBody({userId: ''}), {headers: {Origin: ORIGIN}});
@@ -50,6 +49,19 @@ describe('CORS', () => {
 		const session = await api.post('/v1/user', {clientToken: 'ct_test', anonymousId: 'a', messageId: 'm1'}, {headers: {Origin: ORIGIN}});
 		expect(session.status).toBe(401);
 		expect(session.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+	});
+
+	it('lets the page read Retry-After on the answers that have one, and exposes nothing on the others', async () => {
+		const limited = await serve({clients: {ct_test: {secrets: ['sk_test_cors_1'], allowedOrigins: [ORIGIN]}}, rateLimit: {max: 1}});
+		const body = () => identifyBody({anonymousId: 'a-limited'});
+		const first = await limited.post('/v1/identify', body(), {headers: {Origin: ORIGIN}});
+		expect(first.status).toBe(200);
+		expect(first.headers.get('access-control-expose-headers')).toBeNull();
+		const refused = await limited.post('/v1/identify', body(), {headers: {Origin: ORIGIN}});
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+		expect(refused.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+		expect(refused.headers.get('access-control-expose-headers')).toBe('Retry-After');
 	});
 
 	it("does not allow another client's origin on a call", async () => {
