@@ -62,30 +62,52 @@ function callRequestOf(incoming: IncomingMessage, outgoing: ServerResponse): Cal
 	};
 }
 
+// What a request's body reader keeps while the body arrives: on the
+// request itself, so that the listeners below are four functions made once,
+// not four closures made per request.
+type BodyRead = {chunks: Buffer[]; length: number; limit: number; outgoing: ServerResponse; resolve: (bytes: Uint8Array | undefined) => void; reject: (error: Error) => void};
+const BODY_READ = Symbol('signet body read');
+type Reading = IncomingMessage & {[BODY_READ]: BodyRead};
+
 // The body's chunks as they come, stopping at `limit`: then the connection
 // is closed once answered, instead of draining an endless body.
 function readAtMost(incoming: IncomingMessage, outgoing: ServerResponse, limit: number): Promise<Uint8Array | undefined> {
 	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let length = 0;
-		const onData = (chunk: Buffer): void => {
-			length += chunk.byteLength;
-			if (length > limit) {
-				incoming.off('data', onData);
-				incoming.pause();
-				outgoing.shouldKeepAlive = false;
-				resolve(undefined);
-				return;
-			}
-
-			chunks.push(chunk);
-		};
-
+		(incoming as Reading)[BODY_READ] = {chunks: [], length: 0, limit, outgoing, resolve, reject};
 		incoming.on('data', onData);
-		incoming.once('end', () => resolve(joinChunks(chunks, length)));
-		incoming.once('error', reject);
-		// A client gone before the end of its body: 'end' never comes. (After
-		// the end, 'close' comes too: no Error is made then, its stack costs.)
-		incoming.once('close', () => incoming.complete || reject(new Error('the request was closed before its body ended')));
+		incoming.on('end', onEnd);
+		incoming.on('error', onError);
+		incoming.on('close', onClose);
 	});
+}
+
+function onData(this: Reading, chunk: Buffer): void {
+	const read = this[BODY_READ];
+	read.length += chunk.byteLength;
+	if (read.length > read.limit) {
+		this.off('data', onData);
+		this.pause();
+		read.outgoing.shouldKeepAlive = false;
+		read.resolve(undefined);
+		return;
+	}
+
+	read.chunks.push(chunk);
+}
+
+function onEnd(this: Reading): void {
+	const read = this[BODY_READ];
+	read.resolve(joinChunks(read.chunks, read.length));
+}
+
+function onError(this: Reading, error: Error): void {
+	this[BODY_READ].reject(error);
+}
+
+// A client gone before the end of its body: 'end' never comes. (After the
+// end, 'close' comes too: no Error is made then, its stack costs.)
+function onClose(this: Reading): void {
+	if (!this.complete) {
+		this[BODY_READ].reject(new Error('the request was closed before its body ended'));
+	}
 }
