@@ -192,7 +192,7 @@ function open(sealed: string, ids: string): Reply | undefined {
 // line each (JSON.stringify writes no line break), so the body's text is
 // the one the answer is written from, made once.
 function asText(reply: Reply): string {
-	return `${reply.status}\n${JSON.stringify(reply.headers ?? null)}\n${bodyText(reply)}`;
+	return `${reply.status}\n${reply.headers === undefined ? 'null' : JSON.stringify(reply.headers)}\n${bodyText(reply)}`;
 }
 
 function fromText(text: string): Reply | undefined {
