@@ -175,7 +175,7 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	// blanked in place (JSON leaves an undefined value out).
 	const fields = body.value as Record<string, unknown>;
 	fields.sentAt = undefined;
-	const content = {body: fields, bearerToken};
+	const content = {body: fields, call, bearerToken};
 	const {reply, replayed} = await replies.once(key, content, now, () => {
 		// Inside `once`, so a retry answered from memory does not count.
 		const limits: Limit[] = [{key: compoundKey('visitor', call.clientToken, call.anonymousId), max: settings.rateLimit.max, who: 'from this visitor'}];

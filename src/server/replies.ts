@@ -1,4 +1,5 @@
 import {createCipheriv, createDecipheriv, hash} from 'node:crypto';
+import type {Call} from './body';
 import {compoundKey} from './compound-key';
 import {randomBytesFromPool} from './random-pool';
 import {bodyText, errorReply, type Reply} from './reply';
@@ -8,8 +9,13 @@ import type {IdentityStore, MaybePromise} from './store';
 /** What makes two calls the same call: the route and the ids the SDK keeps across retries. */
 export type CallKey = {route: string; clientToken: string; anonymousId: string; messageId: string};
 
-/** What is compared to tell a retry from a reused id: the body without `sentAt`, and the bearer token. */
-export type CallContent = {body: unknown; bearerToken?: string};
+/**
+ * What is compared to tell a retry from a reused id. A store others can
+ * read keeps (a hash of) the body without `sentAt` and the bearer token, as
+ * it always has, so retries across an upgrade still match; in this process
+ * it is what the API acts on: the checked call's fields and the bearer token.
+ */
+export type CallContent = {body: unknown; call: Call; bearerToken?: string};
 
 /** How long a retry waits for a copy of its call that another instance is running, polling the store. */
 const WAIT_MS = 5_000;
@@ -64,7 +70,6 @@ export class RememberedReplies {
 	 * again then). `replayed` says the answer came from memory.
 	 */
 	async once(key: CallKey, content: CallContent, now: Date, apply: () => MaybePromise<Reply>): Promise<{reply: Reply; replayed: boolean}> {
-		const text = JSON.stringify([content.body, content.bearerToken ?? null]);
 		let ids: string;
 		let id: string;
 		let fingerprint: string;
@@ -72,12 +77,14 @@ export class RememberedReplies {
 			// The ids are written once per call; every value below is derived from them.
 			ids = JSON.stringify([key.route, key.clientToken, key.anonymousId, key.messageId]);
 			id = derive('signet reply id', ids);
-			fingerprint = derive('signet reply fingerprint', ids, text);
+			fingerprint = derive('signet reply fingerprint', ids, JSON.stringify([content.body, content.bearerToken ?? null]));
 		} else {
 			// In this process the content itself is compared, hashed only when
-			// long, so memory stays bounded: SHA-256 of it was a tenth of a call.
+			// long, so memory stays bounded: SHA-256 of it, and JSON of the
+			// whole body, were a tenth of a call.
 			ids = compoundKey(key.route, key.clientToken, key.anonymousId, key.messageId);
 			id = ids;
+			const text = contentText(content);
 			fingerprint = text.length <= MAX_PLAIN_FINGERPRINT ? text : derive('signet reply fingerprint', ids, text);
 		}
 
@@ -146,6 +153,22 @@ export class RememberedReplies {
 
 		return reply;
 	}
+}
+
+// The fields of the call the API acts on, and the bearer token, in one
+// string: each as its length and its text ('-' when absent, which '' is
+// not), the metadata last as JSON. The route and ids are the key already.
+function contentText({call, bearerToken}: CallContent): string {
+	let text = part(bearerToken);
+	if (call.route === 'identify') {
+		text += part(call.userId) + part(call.hash) + part(call.expiration) + part(call.token);
+	}
+
+	return call.route === 'logout' || call.metadata === undefined ? text : `${text}${JSON.stringify(call.metadata)}`;
+}
+
+function part(value: string | undefined): string {
+	return value === undefined ? '-' : `${value.length}:${value}`;
 }
 
 function reused(): Reply {

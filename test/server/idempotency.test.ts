@@ -143,6 +143,29 @@ describe('replay only for the same call', () => {
 		expect(reused.text).not.toContain(mine);
 	});
 
+	it('answers 409, in memory and in a shared store alike, when the ids come back with any field the API acts on changed', async () => {
+		const shared = await serve({store: sharedView(new MemoryStore())});
+		const expiration = new Date(Date.now() + 3_600_000).toISOString();
+		const base = identifyBody({userId: 'u-fields', hash: signIdentity('u-fields', SECRET, {expiration}).hash, expiration, metadata: {plan: 'pro'}});
+		const changes: Array<Record<string, unknown>> = [
+			{userId: 'u-fields-2'},
+			{hash: signIdentity('u-fields', SECRET).hash, expiration: undefined},
+			{expiration: new Date(Date.now() + 7_200_000).toISOString()},
+			{hash: undefined, expiration: undefined, token: 'a.b.c'},
+			{metadata: {plan: 'enterprise'}},
+			{metadata: undefined},
+		];
+		for (const server of [api, shared]) {
+			for (const change of changes) {
+				const body = {...base, anonymousId: randomUUID(), messageId: randomUUID()};
+				expect((await server.post('/v1/identify', body)).status).toBe(200);
+				const reused = await server.post('/v1/identify', {...body, ...change});
+				expect(reused.status, JSON.stringify(change)).toBe(409);
+				expect(reused.body.error.code).toBe('message_id_reused');
+			}
+		}
+	});
+
 	it('forgets answers after replyTtlMs: the same call is then applied again', async () => {
 		const time = clock();
 		const short = await serve({now: time.now, replyTtlMs: 60_000});
