@@ -124,9 +124,11 @@ async function runAutocannon(url, seconds, bodies, prefix) {
 
 /**
  * Measures `targets` (kinds of api-target.mjs; the last one is the floor
- * the others are divided by) for `rounds` rounds of `seconds` each, in turn
- * within every round, after a warm-up of each. Answers the per-round
- * figures, the medians, and each target's ratio to the floor.
+ * the others are divided by) after a warm-up of each: every other target
+ * in turn against the floor, alternating for `rounds` rounds of `seconds`
+ * each. Answers the medians (the floor's over all its rounds), the rounds'
+ * requests/s, and each target's ratio to the floor: the median of its
+ * back-to-back pairs.
  */
 // Many short rounds rather than a few long ones: this machine's speed drifts
 // by half within seconds (other tenants), and a pair of rounds run back to
@@ -159,25 +161,41 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 			await run(target.url, warmUpSeconds, `${runId}-warm-${target.kind}`);
 		}
 
+		// One target at a time against the floor, A B A B: PostgreSQL's own
+		// work after a PostgresStore round (checkpoints, vacuum) would otherwise
+		// land in the next MemoryStore or bare round on these two cores.
+		const floorTarget = started.at(-1);
 		const perRound = Object.fromEntries(targets.map((kind) => [kind, []]));
-		for (let round_ = 0; round_ < rounds; round_++) {
-			for (const target of started) {
-				const cpuBefore = await target.cpu();
-				// PostgreSQL's own processes work for the PostgresStore target too.
-				const databaseBefore = target.kind === 'postgres' ? database.cpuMicros?.() : undefined;
-				const figures = await run(target.url, seconds, `${runId}-${round_}-${target.kind}`);
-				// The server's own CPU time per answer: unlike requests/s, it hardly
-				// moves when other processes take the machine's cores.
-				figures.cpuMicrosPerRequest = ((await target.cpu()) - cpuBefore) / figures.requests;
-				if (databaseBefore !== undefined) {
-					figures.databaseCpuMicrosPerRequest = (database.cpuMicros() - databaseBefore) / figures.requests;
-				}
+		const pairs = Object.fromEntries(targets.map((kind) => [kind, []]));
+		const measure = async (target, round_) => {
+			const cpuBefore = await target.cpu();
+			// PostgreSQL's own processes work for the PostgresStore target too.
+			const databaseBefore = target.kind === 'postgres' ? database.cpuMicros?.() : undefined;
+			const figures = await run(target.url, seconds, `${runId}-${round_}-${target.kind}`);
+			// The server's own CPU time per answer: unlike requests/s, it hardly
+			// moves when other processes take the machine's cores.
+			figures.cpuMicrosPerRequest = ((await target.cpu()) - cpuBefore) / figures.requests;
+			if (databaseBefore !== undefined) {
+				figures.databaseCpuMicrosPerRequest = (database.cpuMicros() - databaseBefore) / figures.requests;
+			}
 
-				perRound[target.kind].push(figures);
-				log(
-					`  ${target.kind} round ${round_ + 1}: ${Math.round(figures.requestsPerSecond)} req/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms, ` +
-						`${Math.round(figures.cpuMicrosPerRequest)} µs CPU/request${figures.databaseCpuMicrosPerRequest === undefined ? '' : ` + ${Math.round(figures.databaseCpuMicrosPerRequest)} µs in PostgreSQL`}, non-2xx ${figures.non2xx}`,
-				);
+			perRound[target.kind].push(figures);
+			log(
+				`  ${target.kind} round ${round_ + 1}: ${Math.round(figures.requestsPerSecond)} req/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms, ` +
+					`${Math.round(figures.cpuMicrosPerRequest)} µs CPU/request${figures.databaseCpuMicrosPerRequest === undefined ? '' : ` + ${Math.round(figures.databaseCpuMicrosPerRequest)} µs in PostgreSQL`}, non-2xx ${figures.non2xx}`,
+			);
+			return figures;
+		};
+
+		for (const target of started.slice(0, -1)) {
+			for (let round_ = 0; round_ < rounds; round_++) {
+				pairs[target.kind].push([await measure(target, round_), await measure(floorTarget, round_)]);
+			}
+		}
+
+		if (started.length === 1) {
+			for (let round_ = 0; round_ < rounds; round_++) {
+				await measure(floorTarget, round_);
 			}
 		}
 
@@ -196,7 +214,7 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 		const results = Object.fromEntries(targets.map((kind) => [kind, summary(perRound[kind])]));
 		for (const kind of targets.slice(0, -1)) {
 			// The ratio of each round's pair, then their median: a pair ran back to back, on the same machine state.
-			results[kind].ratio = round(median(perRound[kind].map((f, i) => f.requestsPerSecond / perRound[floor][i].requestsPerSecond)));
+			results[kind].ratio = round(median(pairs[kind].map(([target, bare]) => target.requestsPerSecond / bare.requestsPerSecond)));
 		}
 
 		// In the order asked for, with the reason in place of a target that could not run.

@@ -5,7 +5,8 @@
 //   node bench/api-target.mjs bare        node:http, the same JSON body, HMAC-SHA256 + timingSafeEqual, nothing else
 // It listens on a free loopback port and sends {port} to its parent (IPC);
 // 'cpu' asks for the CPU time it has used so far (process.cpuUsage, µs), and
-// 'stop' makes it exit, which is when --cpu-prof writes its profile.
+// 'stop' makes it exit, which is when --cpu-prof writes its profile. Without
+// an IPC channel (under valgrind) it prints "port N" instead.
 import {createHmac, timingSafeEqual} from 'node:crypto';
 import {createServer} from 'node:http';
 import {CLIENT_TOKEN, PAGE_ORIGIN, SECRET} from './api-users.mjs';
@@ -68,6 +69,11 @@ if (!(kind in targets)) {
 }
 
 const {port} = await targets[kind]();
+// Under valgrind (api-instructions.mjs) there is no IPC channel: the port goes to stdout.
+if (process.send === undefined) {
+	console.log(`port ${port}`);
+}
+
 process.on('message', (message) => {
 	if (message === 'cpu') {
 		const {user, system} = process.cpuUsage();
@@ -77,4 +83,4 @@ process.on('message', (message) => {
 	}
 });
 process.on('disconnect', () => process.exit(0));
-process.send({port});
+process.send?.({port});

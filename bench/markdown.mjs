@@ -47,7 +47,7 @@ Page load with the snippet (median of ${pageLoad.loads} cold loads, no cache):
 Replaying ${n(replay.calls)} calls recorded by the snippet before load (half \`getIdentity\`, half one identical \`identifyUser\`): ${ms(replay.mainThreadTaskMs)} of main-thread time in all (${ms(replay.mainThreadScriptMs)} JavaScript), longest single task ${ms(replay.longestTaskMs)} (median of ${replay.runs}, timed under a trace), ${replay.identifyRequests} request.
 
 Memory, ${n(memory.calls)} \`identifyUser\` calls going round ${n(memory.users)} users (each twice in a row, so ${n(memory.identifyRequests)} requests), JS heap after a forced GC: ${memory.readings.map((reading) => `${kib(reading.jsBytes)} after ${n(reading.afterCalls)} call${reading.afterCalls === 1 ? '' : 's'}`).join(', ')}. Most of the growth comes in the first round of users, while the code warms up; from ${n(memory.readings[1].afterCalls)} to ${n(memory.calls)} calls it is ${memory.growthPerCallAfterWarmUpBytes} bytes per call. The SDK keeps only the last accepted identity, whatever the number of users.
-${results.api === undefined ? '' : apiMarkdown(results.api)}`;
+${results.api === undefined ? '' : apiMarkdown(results.api, results.apiInstructions)}`;
 }
 
 // Where the API's time goes, from \`node bench/api-profile.mjs\` (a CPU profile
@@ -63,8 +63,27 @@ const API_PROFILE_STORY = `Where the time goes (\`node bench/api-profile.mjs [re
 - **Where the PostgresStore's time goes now, and why 0.25× is out of reach here**: the machine is CPU-bound (about 10% idle), and the database hardly waits: its connections sit idle in \`ClientRead\` 80% of the time (so the pool of 10 connections is not the limit; a pool of 32 measured the same, within the noise), and turning \`synchronous_commit\` off altogether changes nothing measurable (the one flush left per identify is not the cost). The CPU per identify is 450–650 µs in PostgreSQL's processes (in \`perf\`, half executing the four statements, a sixth starting their executors, a sixth committing, the rest its protocol and the kernel) and 350–470 µs in the API process, most of that in node-postgres and its socket writes (the table's run: 467 + 621 µs). 0.25× of a bare endpoint at 31,000–51,000 requests/s is 8,000–12,000 identifies/s: 160–250 µs of CPU each for the API, the database and wrk together on these two cores, less than PostgreSQL alone spends on four single-row statements. Tried and not kept: counting the rate limits inside the claim (three round trips) measured within the noise (the database's CPU per identify 587 against 563 µs, medians of 6 rounds), so the store contract keeps one method per step there.
 `;
 
+/** Instructions per identify under callgrind (`npm run bench -- instructions`), when counted. */
+function instructionsMarkdown(counted) {
+	if (counted?.targets === undefined) {
+		return '';
+	}
+
+	const rows = Object.entries(counted.targets).map(([kind, t]) =>
+		t.skipped === undefined ? `| ${TARGET_LABELS[kind] ?? kind} | ${t.mainThread}k | ${t.timesFloor === undefined ? '1' : `${t.timesFloor.toFixed(2)}×`} | ${t.otherThreads}k |` : `| ${TARGET_LABELS[kind] ?? kind} | not counted: ${t.skipped} | | |`,
+	);
+	const warmUp = Object.values(counted.targets).find((t) => t.warmUp !== undefined);
+	return `
+Instructions per identify, counted on ${counted.date.slice(0, 10)} with \`npm run bench -- instructions\` (each target under \`valgrind --tool=callgrind\`, ${n(warmUp?.warmUp ?? 0)} calls of warm-up, then ${n(warmUp?.requests ?? 0)} counted, from a keep-alive client on loopback). Unlike requests/s, a count does not move when other tenants slow this machine down, so it is the figure two versions of the code are compared by; it does not see cache misses, which requests/s does. The main thread is the one that limits requests/s; the others are V8's compiler and garbage-collector helpers.
+
+| target | main thread | × bare | other threads |
+| --- | ---: | ---: | ---: |
+${rows.join('\n')}
+`;
+}
+
 /** The API throughput part: the table of targets, and how it was measured. */
-function apiMarkdown(api) {
+function apiMarkdown(api, counted) {
 	const rows = Object.entries(api.targets).map(([kind, t]) =>
 		t.skipped === undefined
 			? `| ${TARGET_LABELS[kind] ?? kind} | ${n(t.requestsPerSecond)} | ${t.ratio === undefined ? '1' : `**${t.ratio.toFixed(2)}×**`} | ${t.p50Ms.toFixed(2)} ms | ${t.p99Ms.toFixed(2)} ms | ${t.cpuMicrosPerRequest} µs${t.databaseCpuMicrosPerRequest === undefined ? '' : ` + ${t.databaseCpuMicrosPerRequest} µs in PostgreSQL`} | ${n(t.non2xx + t.errors)} |`
@@ -80,7 +99,7 @@ The reference API against a bare \`node:http\` endpoint that parses the same JSO
 ${rows.join('\n')}
 
 wrk is the load generator because it costs the machine least: about 13 µs of CPU per request against autocannon's 53 µs (measured on the bare endpoint), CPU that on a 2-core machine is taken from the server under test; without wrk the bench falls back to autocannon and says so.
-
+${instructionsMarkdown(counted)}
 ${API_PROFILE_STORY}`;
 }
 

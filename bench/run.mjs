@@ -8,9 +8,13 @@
 // and prints them without writing results.json, whose table is one run.
 // `npm run bench -- sizes` measures only the shipped files' sizes and keeps
 // the other figures of bench/results.json as they were.
+// `npm run bench -- instructions [targets]` counts the CPU instructions one
+// identify costs each API target under valgrind (api-instructions.mjs), a
+// few minutes a target; a full run keeps the last count as it was.
 import {cpus} from 'node:os';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {launchChromium} from '../test/support/chromium.mjs';
+import {measureInstructions} from './api-instructions.mjs';
 import {measureApiLoad} from './api-load.mjs';
 import {measureMemory} from './memory.mjs';
 import {measurePageLoads} from './page-load.mjs';
@@ -22,7 +26,8 @@ import {formatResults} from './table.mjs';
 
 const file = new URL('results.json', import.meta.url);
 const apiOnly = process.argv[2] === 'api';
-const apiTargets = apiOnly ? process.argv.slice(3) : [];
+const instructionsOnly = process.argv[2] === 'instructions';
+const apiTargets = apiOnly || instructionsOnly ? process.argv.slice(3) : [];
 const sizesOnly = process.argv[2] === 'sizes';
 const started = Date.now();
 const cpuList = cpus();
@@ -31,6 +36,9 @@ const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 let results;
 if (sizesOnly) {
 	results = {...previous, sizes: await measureSizes()};
+} else if (instructionsOnly) {
+	console.log('API instructions per identify (callgrind):');
+	results = {...previous, apiInstructions: {...machine, ...(await measureInstructions(apiTargets.length > 0 ? {targets: apiTargets} : {}))}};
 } else if (apiOnly) {
 	console.log('API throughput (A B A B):');
 	results = {...previous, api: {...machine, ...(await measureApiLoad(apiTargets.length > 0 ? {targets: apiTargets} : {}))}};
@@ -42,6 +50,7 @@ if (sizesOnly) {
 	try {
 		results = {
 			...machine,
+			apiInstructions: previous.apiInstructions,
 			chromium: browser.version(),
 			sizes,
 			requests: await measureRequests(browser, pages, api),
@@ -61,7 +70,7 @@ if (sizesOnly) {
 
 const seconds = Math.round((Date.now() - started) / 1000);
 if (!sizesOnly) {
-	(apiOnly ? results.api : results).durationSeconds = seconds;
+	(apiOnly ? results.api : instructionsOnly ? results.apiInstructions : results).durationSeconds = seconds;
 }
 
 if (apiTargets.length === 0) {

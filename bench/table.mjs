@@ -63,7 +63,19 @@ export function formatResults(results) {
 			['embedder (Blink) heap growth per request: SDK / bare fetch()', `${memory.embedderGrowthPerRequestBytes} B / ${memory.control.embedderGrowthPerRequestBytes} B`],
 		]),
 		results.api === undefined ? '' : apiTable(results.api),
+		results.apiInstructions?.targets === undefined ? '' : instructionsTable(results.apiInstructions),
 	].join('\n');
+}
+
+/** Instructions per identify under callgrind, on each target's main thread and its others. */
+export function instructionsTable(counted) {
+	return table(
+		`API instructions per identify: ${counted.tool}, after a warm-up of ${bytes(Object.values(counted.targets).find((t) => t.warmUp)?.warmUp ?? 0)} calls`,
+		['target', 'main thread', '× bare', 'other threads', 'non-2xx'],
+		Object.entries(counted.targets).map(([kind, t]) =>
+			t.skipped !== undefined ? [TARGET_LABELS[kind] ?? kind, `not counted: ${t.skipped}`, '', '', ''] : [TARGET_LABELS[kind] ?? kind, `${t.mainThread}k`, t.timesFloor === undefined ? '1' : t.timesFloor.toFixed(2), `${t.otherThreads}k`, bytes(t.non2xx)],
+		),
+	);
 }
 
 /** The API throughput table: each target's median over the rounds, and its ratio to the bare endpoint. */

@@ -23,7 +23,9 @@ const UTF8 = new TextDecoder('utf-8', {fatal: true});
  * if (!body.ok) return invalid('body', body.message);
  */
 export async function readJsonBody(request: CallRequest): Promise<BodyResult> {
-	const mediaType = (request.header('content-type') ?? 'text/plain').split(';')[0].trim().toLowerCase();
+	const contentType = request.header('content-type') ?? 'text/plain';
+	const parameters = contentType.indexOf(';');
+	const mediaType = (parameters === -1 ? contentType : contentType.slice(0, parameters)).trim().toLowerCase();
 	if (!MEDIA_TYPES.has(mediaType)) {
 		return {ok: false, message: 'the body must be JSON sent as text/plain or application/json'};
 	}
