@@ -2,8 +2,9 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {type CallAnswer, type CallHandler, type CallRequest, joinChunks} from './call-request';
 
 const SERVER_ERROR = JSON.stringify({error: {code: 'server_error', message: 'the server failed to answer; try again later'}});
-const PLAIN_PATH = /^(?:\/[\w-]+)*\/?$/;
 const UNREADABLE = JSON.stringify({error: {code: 'invalid_request', message: 'the request could not be read'}});
+// Segments of letters, digits, - and _ between single slashes: such a path is its own pathname.
+const PLAIN_PATH = /^(?:\/[\w-]+)*\/?$/;
 
 /**
  * Answers one `node:http` request with the identity handler's
