@@ -1,5 +1,4 @@
 import type {Client, Variables} from './config';
-import {isPromise} from './maybe-promise';
 import type {MaybePromise} from './store';
 
 /**
@@ -17,8 +16,10 @@ export function variablesFor(client: Client, userId: string): MaybePromise<Varia
 	}
 
 	const answer = client.variables(userId);
-	// A promise from the callback is awaited; a plain object is used at once.
-	return isPromise(answer) ? answer.then((variables) => checked(client, variables)) : checked(client, answer);
+	// A promise (or any thenable) from the callback is awaited; a plain object is used at once.
+	return typeof (answer as PromiseLike<Variables> | null)?.then === 'function'
+		? Promise.resolve(answer).then((variables) => checked(client, variables))
+		: checked(client, answer as Variables);
 }
 
 function checked(client: Client, answer: Variables | undefined | null): Variables {

@@ -85,10 +85,9 @@ export function verifyIdentity(input: VerifyInput, secrets: string | string[], o
  * The HMAC check itself, for a call whose fields are already known to be
  * well-formed: `given` is the decoded hash, `message` the signed text,
  * `expiresAt` the expiration in ms (if any), past which it is still
- * accepted for `skewMs`. Every key is
- * tried even after a match, so the time taken does not say which key (or
- * whether an early one) matched. The handler calls it with each client's
- * keys as bytes, made once at start-up.
+ * accepted for `skewMs`. Every key is tried even after a match, so the
+ * time taken does not say which key (or whether an early one) matched. The
+ * handler calls it with each client's keys as bytes, made once at start-up.
  *
  * @example
  * checkHash([Buffer.from('sk_live_new')], '42', decodeHash(hash)!, undefined, Date.now(), 60_000) // {ok: true, keyIndex: 0}

@@ -29,6 +29,11 @@ const api = await serve({
 		},
 		ct_bad_variables: {secrets: [SECRET], variables: () => [1, 2] as unknown as Record<string, unknown>},
 		ct_async: {secrets: [SECRET], variables: async (userId) => ({vip: userId === '42'})},
+		// A promise library's thenable, not a native Promise.
+		ct_thenable: {
+			secrets: [SECRET],
+			variables: (userId) => ({then: (resolve: (value: Record<string, unknown>) => void) => setTimeout(() => resolve({tier: `gold-${userId}`}), 5)}) as unknown as Promise<Record<string, unknown>>,
+		},
 	},
 });
 const hash = signIdentity('42', SECRET).hash;
@@ -52,6 +57,12 @@ describe('unexpected failures', () => {
 	it('awaits asynchronous variables', async () => {
 		const answer = await api.post('/v1/identify', identifyBody({clientToken: 'ct_async', hash}));
 		expect(answer.body.variables).toEqual({vip: true});
+	});
+
+	it('awaits variables answered as a thenable that is not a native Promise', async () => {
+		const answer = await api.post('/v1/identify', identifyBody({clientToken: 'ct_thenable', hash}));
+		expect(answer.status).toBe(200);
+		expect(answer.body.variables).toEqual({tier: 'gold-42'});
 	});
 
 	it('answers 503 store_unavailable with Retry-After when the store fails, keeps the key out of the log, and applies the retry afterwards', async () => {
