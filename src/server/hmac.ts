@@ -11,7 +11,6 @@ import {createHmac} from 'node:crypto';
  * // '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'
  */
 export function hmacSha256(key: Uint8Array | string, message: Uint8Array | string): Buffer {
-	const keyBytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
-	const messageBytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
-	return createHmac('sha256', keyBytes).update(messageBytes).digest();
+	// createHmac and update take a string as its UTF-8 bytes themselves: no Buffer copied per call.
+	return createHmac('sha256', key).update(message).digest();
 }

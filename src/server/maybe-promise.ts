@@ -3,8 +3,8 @@ import type {MaybePromise} from './store';
 // A store in this process (MemoryStore) answers with plain values, a
 // database with promises. Awaiting a plain value still costs a promise, a
 // microtask and about 280 bytes for the garbage collector; an identify
-// made some twenty such awaits, a third of what it allocated. These two
-// let a step wait only for what is really pending.
+// made some twenty such awaits, a third of what it allocated. This lets a
+// step wait only for what is really pending.
 
 /**
  * Whether a store's (or a step's) answer is still pending. The handler's
@@ -16,15 +16,4 @@ import type {MaybePromise} from './store';
  */
 export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
 	return value instanceof Promise;
-}
-
-/**
- * `next(value)`, now when `value` is a plain value, or once its promise
- * has settled: a step that is synchronous with a synchronous store stays so.
- *
- * @example
- * return after(store.mergeUser(change), (result) => result.ok);
- */
-export function after<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
-	return isPromise(value) ? value.then(next) : next(value);
 }

@@ -1,7 +1,7 @@
 import {MAX_METADATA_BYTES} from '../shared/limits';
 import type {Settings} from './config';
 import {invalid, type Reply} from './reply';
-import {after} from './maybe-promise';
+import {isPromise} from './maybe-promise';
 import type {IdentifyWrite, IdentityStore, MaybePromise, MergeResult, UserChange, UserRecord} from './store';
 
 /** A call applied to a user's record, or the 400 that says why nothing changed. */
@@ -28,7 +28,7 @@ export function applyToUser(settings: Settings, change: Omit<UserChange, 'maxMet
 	const {clientToken, userId, anonymousId, metadata, attributes, verification, now} = change;
 	const full: UserChange = {clientToken, userId, anonymousId, metadata, attributes, verification, now, maxMetadataBytes: MAX_METADATA_BYTES};
 	const merging = verified === undefined ? settings.store.mergeUser(full) : writeVerified(settings.store, {outcome: verified.outcome, change: full, session: verified.session});
-	return after(merging, appliedOf);
+	return isPromise(merging) ? merging.then(appliedOf) : appliedOf(merging);
 }
 
 function appliedOf(result: MergeResult): Applied {

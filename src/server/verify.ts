@@ -1,8 +1,9 @@
-import {createHmac, timingSafeEqual} from 'node:crypto';
+import {timingSafeEqual} from 'node:crypto';
 import {decodeHash} from '../shared/hash';
 import {expirationString, identityMessage, userIdProblem} from '../shared/message';
 import type {VerificationCode} from '../shared/verification';
 import {clockOptions} from './clock-options';
+import {hmacSha256} from './hmac';
 import {secretList} from './secrets';
 
 /** What the page sent: the user id, and the hash and expiration when given. */
@@ -76,9 +77,8 @@ export function verifyIdentity(input: VerifyInput, secrets: string | string[], o
 		return {ok: false, code: 'hash_invalid'};
 	}
 
-	const keyBytes = keys.map((key) => Buffer.from(key, 'utf8'));
 	const expiresAt = expirationText === undefined ? undefined : Date.parse(expirationText);
-	return checkHash(keyBytes, identityMessage(String(userId), expirationText), given, expiresAt, now.getTime(), clockSkewSeconds * 1000);
+	return checkHash(keys, identityMessage(String(userId), expirationText), given, expiresAt, now.getTime(), clockSkewSeconds * 1000);
 }
 
 /**
@@ -92,11 +92,10 @@ export function verifyIdentity(input: VerifyInput, secrets: string | string[], o
  * @example
  * checkHash([Buffer.from('sk_live_new')], '42', decodeHash(hash)!, undefined, Date.now(), 60_000) // {ok: true, keyIndex: 0}
  */
-export function checkHash(keys: readonly Uint8Array[], message: string, given: Uint8Array, expiresAt: number | undefined, now: number, skewMs: number): VerifyResult {
+export function checkHash(keys: ReadonlyArray<Uint8Array | string>, message: string, given: Uint8Array, expiresAt: number | undefined, now: number, skewMs: number): VerifyResult {
 	let keyIndex = -1;
 	for (let index = 0; index < keys.length; index++) {
-		const expected = createHmac('sha256', keys[index]).update(message, 'utf8').digest();
-		if (timingSafeEqual(expected, given) && keyIndex === -1) {
+		if (timingSafeEqual(hmacSha256(keys[index], message), given) && keyIndex === -1) {
 			keyIndex = index;
 		}
 	}
