@@ -6,7 +6,7 @@ import pg from 'pg';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {PostgresStore} from '../../src/server/postgres/index';
 import {MIGRATIONS} from '../../src/server/postgres/migrations';
-import {RECORD_OUTCOME} from '../../src/server/postgres/statements';
+import {RECORD_OUTCOMES} from '../../src/server/postgres/statements';
 import {describePostgres, type PostgresCluster, startPostgres} from '../support/postgres';
 import {describeStoreContract} from './store-contract';
 
@@ -108,7 +108,7 @@ describePostgres('PostgresStore', () => {
 		try {
 			// Another instance, mid-identify: its count of (ct, this hour, ok) is not committed yet.
 			await other.query('BEGIN');
-			await other.query(RECORD_OUTCOME, ['ct', 'u1', 'ok', null, now, hour]);
+			await other.query(RECORD_OUTCOMES, [JSON.stringify([{outcome_client: 'ct', outcome_user: 'u1', code: 'ok', hint: null, outcome_at: now.getTime(), hour: hour.getTime()}])]);
 			// With one row per bucket this would wait for that commit: the test would time out.
 			await store.recordOutcome({clientToken: 'ct', userId: 'u2', code: 'ok', at: now});
 			expect((await store.readiness('ct', hour)).byCode).toEqual({ok: 1});

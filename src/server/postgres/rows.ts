@@ -1,8 +1,8 @@
 import type {SessionRecord, UserRecord} from '../store';
 
 /**
- * A `signet_users` row as the store's record. `pg` gives timestamptz as a
- * Date and jsonb already parsed.
+ * A `signet_users` row, as `USER_COLUMNS` selects it, as the store's
+ * record: times come as ISO text, jsonb already parsed.
  *
  * @example
  * const record = toUser(rows[0]);
@@ -16,10 +16,10 @@ export function toUser(row: Record<string, any>): UserRecord {
 		anonymousIds: row.anonymous_ids,
 		verified: row.verified,
 		verification: row.verification as UserRecord['verification'],
-		verifiedAt: row.verified_at === null ? null : iso(row.verified_at),
+		verifiedAt: row.verified_at,
 		unverifiedCalls: row.unverified_calls,
-		createdAt: iso(row.created_at),
-		updatedAt: iso(row.updated_at),
+		createdAt: row.created_at,
+		updatedAt: row.updated_at,
 		applied: row.applied,
 	};
 }
