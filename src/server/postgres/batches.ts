@@ -69,8 +69,7 @@ export class Batches<Item, Answer> {
 	#take(): Array<Waiting<Item, Answer>> {
 		const waiting = this.#waiting;
 		if (this.#key === undefined || waiting.length === 1) {
-			const batch = waiting.splice(0, this.#maxItems);
-			return batch;
+			return waiting.splice(0, this.#maxItems);
 		}
 
 		const keys = new Set<string>();
