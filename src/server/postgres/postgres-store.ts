@@ -302,7 +302,7 @@ export class PostgresStore implements IdentityStore {
 		return byLimit(
 			writes.map((write) => write.change),
 			async (changes, indexes) => {
-				const calls = indexes.map((index) => ({...changeRow(changes[index]), ...outcomeRow(writes[index].outcome), ...sessionRow(writes[index].session)}));
+				const calls = indexes.map((index) => identifyRow(writes[index]));
 				const {rows} = await this.#run('signet_apply_identifies', sql.APPLY_IDENTIFIES, [JSON.stringify(calls), changes[0].maxMetadataBytes, MAX_ANONYMOUS_IDS]);
 				return mergeResults(rows, changes);
 			},
@@ -427,16 +427,33 @@ function outcomeRow({clientToken, userId, code, hint, at}: Outcome) {
 	return {outcome_client: clientToken, outcome_user: userId, code, hint: hint ?? null, outcome_at: ms, hour: Math.floor(ms / HOUR_MS) * HOUR_MS};
 }
 
-// A session as the columns APPLY_IDENTIFIES stores it from.
-function sessionRow({tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt}: SessionRecord) {
+// A verified identify as a row of APPLY_IDENTIFIES' input: its change,
+// outcome and session in one literal, as changeRow and outcomeRow write
+// theirs. Three spreads into one object built it key by key through V8's
+// runtime, the heaviest function of the API's profile after the socket.
+function identifyRow({change, outcome, session}: IdentifyWrite) {
+	const at = outcome.at.getTime();
 	return {
-		token_hash: tokenHash,
-		session_client_token: clientToken,
-		session_user_id: userId,
-		session_anonymous_id: anonymousId,
-		key_id: keyId,
-		session_created: createdAt,
-		session_expires: expiresAt,
+		client_token: change.clientToken,
+		user_id: change.userId,
+		anonymous_id: change.anonymousId,
+		metadata: change.metadata ?? {},
+		attributes: change.attributes ?? {},
+		verification: change.verification,
+		at: change.now.getTime(),
+		outcome_client: outcome.clientToken,
+		outcome_user: outcome.userId,
+		code: outcome.code,
+		hint: outcome.hint ?? null,
+		outcome_at: at,
+		hour: Math.floor(at / HOUR_MS) * HOUR_MS,
+		token_hash: session.tokenHash,
+		session_client_token: session.clientToken,
+		session_user_id: session.userId,
+		session_anonymous_id: session.anonymousId,
+		key_id: session.keyId,
+		session_created: session.createdAt,
+		session_expires: session.expiresAt,
 	};
 }
 
