@@ -20,6 +20,9 @@ const CONNECTIONS = 32;
 const PATH = '/v1/identify';
 const HEADERS = {'Content-Type': 'text/plain;charset=UTF-8', Origin: PAGE_ORIGIN};
 
+/** Whether a target of api-target.mjs needs PostgreSQL (DATABASE_URL). */
+const onDatabase = (kind) => kind === 'postgres' || kind === 'bare-postgres';
+
 /**
  * Starts `node bench/api-target.mjs <kind>` and answers {url, stop()}.
  * `execArgv` is for --cpu-prof and the like.
@@ -136,15 +139,15 @@ async function runAutocannon(url, seconds, bodies, prefix) {
 // warm-up is long enough for the API to reach its steady state (its JIT
 // tiers and its store filled: about 10 s under this load; 3 s left it
 // measuring code still being optimised).
-export async function measureApiLoad({targets: wanted = ['reference', 'postgres', 'bare'], rounds = 6, seconds = 5, warmUpSeconds = 10, log = console.log, execArgv = []} = {}) {
+export async function measureApiLoad({targets: wanted = ['reference', 'postgres', 'bare-postgres', 'bare'], rounds = 6, seconds = 5, warmUpSeconds = 10, log = console.log, execArgv = []} = {}) {
 	const tool = generator();
 	// PostgresStore needs a database: a throwaway one, or a line saying why not.
-	const database = wanted.includes('postgres') ? await startBenchDatabase() : undefined;
+	const database = wanted.some(onDatabase) ? await startBenchDatabase() : undefined;
 	if (database?.skipped !== undefined) {
-		log(`  PostgresStore not measured: ${database.skipped}`);
+		log(`  PostgreSQL targets not measured: ${database.skipped}`);
 	}
 
-	const targets = wanted.filter((kind) => kind !== 'postgres' || database?.url !== undefined);
+	const targets = wanted.filter((kind) => !onDatabase(kind) || database?.url !== undefined);
 	const bodies = identifyBodies();
 	const dir = mkdtempSync(join(tmpdir(), 'signet-bench-'));
 	const script = join(dir, 'identify.lua');
@@ -154,7 +157,7 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 	const runId = Date.now().toString(36);
 	try {
 		for (const kind of targets) {
-			started.push(await startTarget(kind, execArgv, kind === 'postgres' ? {...process.env, DATABASE_URL: database.url} : process.env));
+			started.push(await startTarget(kind, execArgv, onDatabase(kind) ? {...process.env, DATABASE_URL: database.url} : process.env));
 		}
 
 		for (const target of started) {
@@ -169,8 +172,8 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 		const pairs = Object.fromEntries(targets.map((kind) => [kind, []]));
 		const measure = async (target, round_) => {
 			const cpuBefore = await target.cpu();
-			// PostgreSQL's own processes work for the PostgresStore target too.
-			const databaseBefore = target.kind === 'postgres' ? database.cpuMicros?.() : undefined;
+			// PostgreSQL's own processes work for the targets on it too.
+			const databaseBefore = onDatabase(target.kind) ? database.cpuMicros?.() : undefined;
 			const figures = await run(target.url, seconds, `${runId}-${round_}-${target.kind}`);
 			// The server's own CPU time per answer: unlike requests/s, it hardly
 			// moves when other processes take the machine's cores.

@@ -3,6 +3,7 @@
 //   node bench/api-target.mjs reference   the reference API from dist/server.mjs, MemoryStore
 //   DATABASE_URL=… node bench/api-target.mjs postgres   the same API on a PostgresStore
 //   node bench/api-target.mjs bare        node:http, the same JSON body, HMAC-SHA256 + timingSafeEqual, nothing else
+//   DATABASE_URL=… node bench/api-target.mjs bare-postgres   the same, plus one durable PostgreSQL write per verified call
 // It listens on a free loopback port and sends {port} to its parent (IPC);
 // 'cpu' asks for the CPU time it has used so far (process.cpuUsage, µs), and
 // 'stop' makes it exit, which is when --cpu-prof writes its profile. Without
@@ -35,13 +36,16 @@ async function postgres() {
 	return reference(store);
 }
 
-/** The floor: what any endpoint checking the same signature must do at least. */
-async function bare() {
+/**
+ * The floor: what any endpoint checking the same signature must do at
+ * least. With `remember`, each verified call also waits for it (a write).
+ */
+async function bare(remember) {
 	const key = Buffer.from(SECRET, 'utf8');
 	const server = createServer((request, response) => {
 		const chunks = [];
 		request.on('data', (chunk) => chunks.push(chunk));
-		request.on('end', () => {
+		request.on('end', async () => {
 			let status = 403;
 			try {
 				const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -49,6 +53,9 @@ async function bare() {
 				const given = Buffer.from(body.hash, 'hex');
 				const expected = createHmac('sha256', key).update(message, 'utf8').digest();
 				status = given.length === expected.length && timingSafeEqual(given, expected) ? 200 : 403;
+				if (status === 200 && remember !== undefined) {
+					await remember(body.messageId);
+				}
 			} catch {
 				status = 400;
 			}
@@ -62,7 +69,21 @@ async function bare() {
 	return {port: server.address().port};
 }
 
-const targets = {reference: () => reference(), postgres, bare};
+/**
+ * The floor of a shared store: the bare endpoint plus one durable write per
+ * verified call (its message id, as the least a retry-safe API must keep),
+ * one statement and one commit each on a pg pool of node-postgres' default
+ * size, as the PostgresStore's is. What the four statements of a
+ * PostgresStore identify are measured against.
+ */
+async function barePostgres() {
+	const {default: pg} = await import('pg');
+	const pool = new pg.Pool({connectionString: process.env.DATABASE_URL});
+	await pool.query('CREATE TABLE IF NOT EXISTS bench_seen (message_id text PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())');
+	return bare((messageId) => pool.query({name: 'bench_seen', text: 'INSERT INTO bench_seen (message_id) VALUES ($1) ON CONFLICT DO NOTHING', values: [messageId]}));
+}
+
+const targets = {reference: () => reference(), postgres, 'bare-postgres': barePostgres, bare: () => bare()};
 if (!(kind in targets)) {
 	console.error(`bench/api-target.mjs: unknown target ${JSON.stringify(kind)}; one of ${Object.keys(targets).join(', ')}`);
 	process.exit(2);

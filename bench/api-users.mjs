@@ -24,5 +24,6 @@ export function identifyBodies(now = Date.now()) {
 export const TARGET_LABELS = {
 	reference: 'reference API, MemoryStore',
 	postgres: 'reference API, PostgresStore',
+	'bare-postgres': 'bare + one PostgreSQL write',
 	bare: 'bare node:http + HMAC check',
 };
