@@ -160,10 +160,7 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 			started.push(await startTarget(kind, execArgv, onDatabase(kind) ? {...process.env, DATABASE_URL: database.url} : process.env));
 		}
 
-		for (const target of started) {
-			await run(target.url, warmUpSeconds, `${runId}-warm-${target.kind}`);
-		}
-
+		const warm = (target) => run(target.url, warmUpSeconds, `${runId}-warm-${target.kind}`);
 		// One target at a time against the floor, A B A B: PostgreSQL's own
 		// work after a PostgresStore round (checkpoints, vacuum) would otherwise
 		// land in the next MemoryStore or bare round on these two cores.
@@ -190,7 +187,12 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 			return figures;
 		};
 
+		// Each target is warmed right before its rounds: warmed all at once
+		// first, PostgreSQL's work after the PostgresStore's warm-up
+		// (checkpoint, vacuum) could fall on the MemoryStore's rounds.
+		await warm(floorTarget);
 		for (const target of started.slice(0, -1)) {
+			await warm(target);
 			for (let round_ = 0; round_ < rounds; round_++) {
 				pairs[target.kind].push([await measure(target, round_), await measure(floorTarget, round_)]);
 			}
