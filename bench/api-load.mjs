@@ -160,7 +160,6 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 			started.push(await startTarget(kind, execArgv, onDatabase(kind) ? {...process.env, DATABASE_URL: database.url} : process.env));
 		}
 
-		const warm = (target) => run(target.url, warmUpSeconds, `${runId}-warm-${target.kind}`);
 		// One target at a time against the floor, A B A B: PostgreSQL's own
 		// work after a PostgresStore round (checkpoints, vacuum) would otherwise
 		// land in the next MemoryStore or bare round on these two cores.
@@ -187,9 +186,10 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 			return figures;
 		};
 
-		// Each target is warmed right before its rounds: warmed all at once
-		// first, PostgreSQL's work after the PostgresStore's warm-up
-		// (checkpoint, vacuum) could fall on the MemoryStore's rounds.
+		// Each target is warmed right before its own rounds, not all up front,
+		// for the same reason: PostgreSQL's work after the PostgresStore's
+		// warm-up would land in the MemoryStore's rounds.
+		const warm = (target) => run(target.url, warmUpSeconds, `${runId}-warm-${target.kind}`);
 		await warm(floorTarget);
 		for (const target of started.slice(0, -1)) {
 			await warm(target);
