@@ -16,6 +16,7 @@ export function startDemo(options?: {
 	apiPort?: number;
 	sitePort?: number;
 	secret?: string;
+	tokenSecret?: string;
 	log?: (line: string) => void;
 	fallbackToFreePort?: boolean;
 	databaseUrl?: string;

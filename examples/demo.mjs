@@ -63,8 +63,8 @@ export function demoVariables(userId) {
  * address, and with port 0 neither is known before it listens: so the API
  * listens first and gets its handler once the site is up.
  *
- * @param {{apiPort?: number, sitePort?: number, secret?: string, log?: (line: string) => void, fallbackToFreePort?: boolean, databaseUrl?: string}} [options]
- *   `secret`: the client's private key (a random one by default); `fallbackToFreePort`: a busy port is replaced by a free one;
+ * @param {{apiPort?: number, sitePort?: number, secret?: string, tokenSecret?: string, log?: (line: string) => void, fallbackToFreePort?: boolean, databaseUrl?: string}} [options]
+ *   `secret`: the client's hash key, `tokenSecret` its HS256 token key (a key has one use; random ones by default); `fallbackToFreePort`: a busy port is replaced by a free one;
  *   `databaseUrl`: keep the API's state in this PostgreSQL database (migrated on start) instead of in memory.
  * @returns {Promise<{siteUrl: string, apiUrl: string, clientToken: string, close(): Promise<void>}>}
  * @example
@@ -72,7 +72,12 @@ export function demoVariables(userId) {
  * console.log(`Open ${demo.siteUrl}`);
  * await demo.close();
  */
-export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${randomBytes(24).toString('base64url')}`, log = () => {}, fallbackToFreePort = false, databaseUrl} = {}) {
+export async function startDemo({
+	apiPort = 0,
+	sitePort = 0,
+	secret = `sk_demo_${randomBytes(24).toString('base64url')}`,
+	tokenSecret = `tk_demo_${randomBytes(24).toString('base64url')}`,
+	log = () => {}, fallbackToFreePort = false, databaseUrl} = {}) {
 	const store = databaseUrl ? await postgresStore(databaseUrl) : new MemoryStore();
 	// Reads the readiness report; only the site's backend holds it.
 	const adminKey = `ak_demo_${randomBytes(24).toString('base64url')}`;
@@ -81,7 +86,7 @@ export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${
 	let site;
 	try {
 		api = await listen((port) => startServer((request, info) => (handler ? handler(request, info) : notReady()), {port}), apiPort, 'the API', {log, fallbackToFreePort});
-		site = await listen((port) => startSite({apiUrl: api.url, secret, adminKey, clientToken: DEMO_CLIENT_TOKEN, port, log}), sitePort, 'the site', {log, fallbackToFreePort});
+		site = await listen((port) => startSite({apiUrl: api.url, secret, tokenSecret, adminKey, clientToken: DEMO_CLIENT_TOKEN, port, log}), sitePort, 'the site', {log, fallbackToFreePort});
 	} catch (error) {
 		await Promise.all([api?.close(), store?.close()]);
 		throw error;
@@ -91,6 +96,8 @@ export async function startDemo({apiPort = 0, sitePort = 0, secret = `sk_demo_${
 		clients: {
 			[DEMO_CLIENT_TOKEN]: {
 				secrets: [secret],
+				// Tokens have a key of their own: a hash key never verifies a token.
+				tokenSecrets: [tokenSecret],
 				enforce: true,
 				// Both names of the site: a visitor may open either.
 				allowedOrigins: [site.url, `http://localhost:${site.port}`],

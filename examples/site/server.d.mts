@@ -5,6 +5,7 @@ export const UMD_PATH: string;
 export function startSite(options: {
 	apiUrl: string;
 	secret: string;
+	tokenSecret: string;
 	clientToken?: string;
 	port?: number;
 	host?: string;

@@ -51,14 +51,14 @@ const MISTAKES = {
 /**
  * Starts the example customer site on loopback.
  *
- * @param {{apiUrl: string, secret: string, adminKey?: string, clientToken?: string, port?: number, host?: string, log?: (line: string) => void}} options
- *   `apiUrl`: the identity API the page talks to (its `apiHost`); `secret`: the client's private key, used here only to sign;
+ * @param {{apiUrl: string, secret: string, tokenSecret: string, adminKey?: string, clientToken?: string, port?: number, host?: string, log?: (line: string) => void}} options
+ *   `apiUrl`: the identity API the page talks to (its `apiHost`); `secret`: the client's hash key and `tokenSecret` its token key (a key has one use), used here only to sign;
  *   `adminKey`: the client's admin key, with which this backend reads the API's readiness report for the page's panel.
  * @returns {Promise<{url: string, port: number, close(): Promise<void>}>}
  * @example
- * const site = await startSite({apiUrl: 'http://127.0.0.1:8787', secret: process.env.SIGNET_SECRET, port: 8080});
+ * const site = await startSite({apiUrl: 'http://127.0.0.1:8787', secret: process.env.SIGNET_SECRET, tokenSecret: process.env.SIGNET_TOKEN_SECRET, port: 8080});
  */
-export async function startSite({apiUrl, secret, adminKey, clientToken = 'ct_demo', port = 0, host = '127.0.0.1', log = () => {}}) {
+export async function startSite({apiUrl, secret, tokenSecret, adminKey, clientToken = 'ct_demo', port = 0, host = '127.0.0.1', log = () => {}}) {
 	if (typeof apiUrl !== 'string' || !/^https?:\/\//.test(apiUrl)) {
 		throw new TypeError('startSite needs apiUrl, the http(s) address of the identity API');
 	}
@@ -67,7 +67,11 @@ export async function startSite({apiUrl, secret, adminKey, clientToken = 'ct_dem
 		throw new TypeError('startSite needs secret, the private key that signs user ids');
 	}
 
-	const config = {apiUrl: apiUrl.replace(/\/+$/, ''), apiOrigin: new URL(apiUrl).origin, secret, adminKey, clientToken, log};
+	if (typeof tokenSecret !== 'string' || tokenSecret === '') {
+		throw new TypeError('startSite needs tokenSecret, the private key that signs identity tokens (never the hash key)');
+	}
+
+	const config = {apiUrl: apiUrl.replace(/\/+$/, ''), apiOrigin: new URL(apiUrl).origin, secret, tokenSecret, adminKey, clientToken, log};
 	const server = createServer((request, response) => {
 		handle(request, response, config).catch((error) => {
 			log(`site: ${request.method} ${pathOf(request)} failed: ${error?.name ?? 'Error'}`);
@@ -212,13 +216,13 @@ async function readiness(response, {apiUrl, adminKey, clientToken}) {
 
 // Step 4: an identity token that signs the user's plan with the id, so the
 // page cannot give itself another one. For this API only (aud), for an hour.
-async function signedToken(request, response, {secret, clientToken, log}) {
+async function signedToken(request, response, {tokenSecret, clientToken, log}) {
 	const user = currentUser(request);
 	if (!user) {
 		return send(response, 401, {error: 'not_logged_in'});
 	}
 
-	const token = await signIdentityToken({userId: user.id, attributes: {plan: user.plan}}, secret, {
+	const token = await signIdentityToken({userId: user.id, attributes: {plan: user.plan}}, tokenSecret, {
 		audience: clientToken,
 		expiration: new Date(Date.now() + 60 * 60 * 1000),
 	});

@@ -11,11 +11,21 @@ export type Variables = Record<string, unknown>;
 /** One client of the reference API, keyed by its public client token. */
 export type ClientConfig = {
 	/**
-	 * Active private keys, newest last. During a rotation list both. They
-	 * verify hashes and HS256 identity tokens. May be left out when the
-	 * client has `publicKeys`.
+	 * Active hash keys, newest last: during a rotation list both. They
+	 * verify hashes only, never an identity token (see `tokenSecrets`). May
+	 * be left out when the client verifies tokens only.
+	 * @default []
 	 */
 	secrets?: string[];
+	/**
+	 * Active HS256 token keys, newest last: they verify identity tokens
+	 * only, never a hash. A key has one use: a hash your backend signs for
+	 * a user id someone chose (`header.payload` of a JWS) would otherwise
+	 * be a valid token for any user. None may also be in `secrets` or
+	 * `retiredSecrets`, of this client or another.
+	 * @default []
+	 */
+	tokenSecrets?: string[];
 	/**
 	 * Public keys (JWKs: EC P-256, OKP Ed25519 or RSA, each with an optional
 	 * `kid`) that verify identity tokens signed ES256, EdDSA or RS256 by the
@@ -40,7 +50,7 @@ export type ClientConfig = {
 	/** The personalised values of a verified user. Called only for verified calls. */
 	variables?: (userId: string) => Variables | Promise<Variables>;
 	/**
-	 * Keys taken out of `secrets` after a rotation, kept only to name the
+	 * Hash keys taken out of `secrets` after a rotation, kept only to name the
 	 * mistake (hint `retired_key`) when a backend still signs with one. A
 	 * retired key never verifies anything.
 	 * @default []
@@ -88,6 +98,19 @@ export type IdentityHandlerConfig = {
 	/** Receives one line per answer. A line never holds a hash, a secret or a session token. */
 	log?: (line: string) => void;
 	/**
+	 * The caller's IP address, for the per-IP rate limits (identify calls,
+	 * and readiness attempts, so that guesses from one address never lock
+	 * out the admin at another), when the handler is called as a plain
+	 * Fetch handler: behind your platform's proxy, read the header it sets.
+	 * Not called for requests that come with an IP already (`toNodeListener`
+	 * and `startServer` give the socket's, or `info.clientIp`). Without
+	 * either, per-IP limits are off and the handler warns once.
+	 * @default undefined
+	 * @example
+	 * clientIp: (request) => request.headers.get('cf-connecting-ip') ?? undefined
+	 */
+	clientIp?: (request: Request) => string | undefined;
+	/**
 	 * How long a session lives; never longer than the hash's own expiration
 	 * (plus the clock skew) when it has one.
 	 * @default 43_200_000 (12 hours)
@@ -101,11 +124,16 @@ export type RateLimits = {max: number; windowMs: number; perUser: number; perIp:
 /** A client as the handler uses it: checked, with its origins normalised. */
 export type Client = {
 	token: string;
+	/** The hash keys: they verify hashes only. */
 	secrets: string[];
 	/** `secrets` as their UTF-8 bytes, the HMAC keys: made once, not per call. */
 	secretKeys: Uint8Array[];
-	/** The fingerprint of each key in `secrets`, then in `publicKeys`, in that order (a `keyIndex` picks one): what sessions record. */
-	keyIds: string[];
+	/** The fingerprint of each key in `secrets` (a hash's `keyIndex` picks one): what sessions record. */
+	hashKeyIds: string[];
+	/** The fingerprint of each key in `tokenSecrets`, then in `publicKeys` (a token's `keyIndex` picks one). */
+	tokenKeyIds: string[];
+	/** Both lists of fingerprints: a session whose key is in neither was opened by a key since removed. */
+	keyIds: Set<string>;
 	/** The keys identity tokens are checked with: one object per client, so its imported keys are cached. */
 	tokenKeys: TokenKeys;
 	enforce: boolean;
@@ -210,6 +238,9 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 		entry.origins.forEach((origin) => settings.origins.add(origin));
 	}
 
+	checkOneUsePerKey(settings.clients);
+	settings.clients.forEach(warnOfShortKeys);
+
 	if (store === null || typeof store !== 'object' || STORE_METHODS.some((method) => typeof store[method] !== 'function')) {
 		throw new TypeError(`store must implement IdentityStore: ${STORE_METHODS.join(', ')}`);
 	}
@@ -254,7 +285,7 @@ function clientFrom(token: string, client: ClientConfig): Client {
 	}
 
 	if (client === null || typeof client !== 'object') {
-		throw new TypeError(`${name} must be an object with secrets`);
+		throw new TypeError(`${name} must be an object with its keys (secrets, tokenSecrets or publicKeys)`);
 	}
 
 	const {publicKeys = [], enforce = false, allowedOrigins = [], variables, retiredSecrets = [], adminKey} = client;
@@ -262,10 +293,10 @@ function clientFrom(token: string, client: ClientConfig): Client {
 		throw new TypeError(`${name}.publicKeys must be a list of public JWKs`);
 	}
 
-	// A client that verifies tokens with public keys only needs no secret.
-	const secrets = client.secrets ?? (publicKeys.length > 0 ? [] : undefined);
-	if (!Array.isArray(secrets) && typeof secrets !== 'string') {
-		throw new TypeError(`${name}.secrets must list the client's private keys, newest last`);
+	const secrets = keyList(client.secrets, `${name}.secrets`, "the client's hash keys, newest last");
+	const tokenSecrets = keyList(client.tokenSecrets, `${name}.tokenSecrets`, "the client's HS256 token keys, newest last");
+	if (secrets.length + tokenSecrets.length + publicKeys.length === 0) {
+		throw new TypeError(`${name} must have at least one key: secrets (hashes), tokenSecrets or publicKeys (identity tokens)`);
 	}
 
 	if (typeof enforce !== 'boolean') {
@@ -280,31 +311,36 @@ function clientFrom(token: string, client: ClientConfig): Client {
 		throw new TypeError(`${name}.variables must be a function of the user id`);
 	}
 
-	const active = secrets.length === 0 && publicKeys.length > 0 ? [] : [...secretList(secrets, `${name}.secrets`)];
-	const tokenKeys = Object.freeze({secrets: active, publicKeys: [...publicKeys]});
-	try {
-		// Checked (and imported) now, so a wrong key fails at start-up.
-		void tokenKeyring(tokenKeys);
-	} catch (error) {
-		throw new TypeError(`${name}.${(error as Error).message}`);
+	const tokenKeys = Object.freeze({tokenSecrets, publicKeys: [...publicKeys]});
+	if (tokenSecrets.length + publicKeys.length > 0) {
+		try {
+			// Checked (and imported) now, so a wrong key fails at start-up.
+			void tokenKeyring(tokenKeys);
+		} catch (error) {
+			throw new TypeError(`${name}.${(error as Error).message}`);
+		}
 	}
 
-	const retired = retiredKeys(retiredSecrets, active, `${name}.retiredSecrets`);
+	const retired = retiredKeys(retiredSecrets, secrets, `${name}.retiredSecrets`);
 	if (adminKey !== undefined && (typeof adminKey !== 'string' || adminKey.length < MIN_ADMIN_KEY_LENGTH)) {
 		throw new TypeError(`${name}.adminKey must be a string of at least ${MIN_ADMIN_KEY_LENGTH} characters (a random key, not a password)`);
 	}
 
-	if (adminKey !== undefined && [...active, ...retired].includes(adminKey)) {
+	if (adminKey !== undefined && [...secrets, ...tokenSecrets, ...retired].includes(adminKey)) {
 		// The admin key travels in a header to whoever reads the report; a
 		// signing key must stay on the backend that signs.
 		throw new TypeError(`${name}.adminKey must not be one of the client's signing keys`);
 	}
 
+	const hashKeyIds = secrets.map((key) => keyId(key));
+	const tokenKeyIds = [...tokenSecrets.map((key) => keyId(key)), ...publicKeys.map((jwk) => keyId(publicKeyText(jwk)))];
 	return {
 		token,
-		secrets: active,
-		secretKeys: active.map((key) => Buffer.from(key, 'utf8')),
-		keyIds: [...active.map((key) => keyId(key)), ...publicKeys.map((jwk) => keyId(publicKeyText(jwk)))],
+		secrets,
+		secretKeys: secrets.map((key) => Buffer.from(key, 'utf8')),
+		hashKeyIds,
+		tokenKeyIds,
+		keyIds: new Set([...hashKeyIds, ...tokenKeyIds]),
 		tokenKeys,
 		enforce,
 		origins: new Set(allowedOrigins.map((origin) => originFrom(origin, `${name}.allowedOrigins`))),
@@ -312,6 +348,53 @@ function clientFrom(token: string, client: ClientConfig): Client {
 		retiredSecrets: retired,
 		adminKey,
 	};
+}
+
+// A list of keys that may be empty or left out; each key a non-empty string.
+function keyList(keys: unknown, name: string, what: string): string[] {
+	if (keys === undefined) {
+		return [];
+	}
+
+	if (!Array.isArray(keys) && typeof keys !== 'string') {
+		throw new TypeError(`${name} must list ${what}`);
+	}
+
+	return Array.isArray(keys) && keys.length === 0 ? [] : [...secretList(keys, name)];
+}
+
+// A key has one use (SPEC §3): a string that verifies hashes for one client
+// (or names a retired hash key) must verify no token for any client, or a
+// hash of a user id shaped like `header.payload` would be an HS256 token.
+function checkOneUsePerKey(clients: Map<string, Client>): void {
+	const hashKeys = new Map<string, string>();
+	for (const client of clients.values()) {
+		[...client.secrets, ...client.retiredSecrets].forEach((key) => hashKeys.set(key, client.token));
+	}
+
+	for (const client of clients.values()) {
+		const hashClient = client.tokenKeys.tokenSecrets?.map((key) => hashKeys.get(key)).find((token) => token !== undefined);
+		if (hashClient !== undefined) {
+			const where = hashClient === client.token ? 'its own secrets' : `the secrets of clients[${JSON.stringify(hashClient)}]`;
+			throw new TypeError(
+				`clients[${JSON.stringify(client.token)}].tokenSecrets holds a key that is also in ${where}: a key has one use. A hash key that also verified tokens would let anyone whose chosen user id your backend signs forge a token for any user; give tokens a key of their own`,
+			);
+		}
+	}
+}
+
+// Shorter hash keys than this are warned about at start-up (never refused:
+// a key in use cannot be changed overnight): 32 characters of a random key
+// carry far more than the 128 bits HMAC needs; a word or a short password does not.
+const MIN_SECRET_LENGTH = 32;
+
+function warnOfShortKeys(client: Client): void {
+	const short = [...client.secrets, ...(client.tokenKeys.tokenSecrets ?? [])].some((key) => key.length < MIN_SECRET_LENGTH);
+	if (short) {
+		process.emitWarning(`clients[${JSON.stringify(client.token)}] has a key shorter than ${MIN_SECRET_LENGTH} characters: use a random key, such as randomBytes(32).toString('base64url')`, {
+			code: 'SIGNET_SHORT_KEY',
+		});
+	}
 }
 
 /**

@@ -22,7 +22,7 @@ import {updateUser} from './update-user';
  * handler(request, {clientIp: '203.0.113.7'})
  */
 export type CallerInfo = {
-	/** The caller's IP address, for the per-IP rate limit; `toNodeListener` fills it in. Without it no per-IP limit applies. */
+	/** The caller's IP address, for the per-IP rate limits; `toNodeListener` fills it in, else the configuration's `clientIp` reads it from the request. Without either no per-IP limit applies. */
 	clientIp?: string;
 };
 
@@ -53,6 +53,9 @@ type State = {settings: Settings; replies: RememberedReplies; sweptAt: number};
 /** Seconds a caller waits after a 503 `store_unavailable`: long enough for a pool to reconnect, short enough to feel like a hiccup. */
 const STORE_RETRY_AFTER = '2';
 
+const NO_CLIENT_IP =
+	"the identity API got a call without the caller's IP: per-IP rate limits are off, and failed readiness keys from anyone count against everyone. Give createIdentityHandler a clientIp option (the header your proxy sets), or serve it with startServer or toNodeListener";
+
 /** How often the handler asks the store to forget what has expired. */
 const SWEEP_EVERY_MS = 60_000;
 
@@ -81,12 +84,20 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 		replies: new RememberedReplies(settings.store, settings.replyTtlMs),
 		sweptAt: Number.NEGATIVE_INFINITY,
 	};
-	const secrets = [...settings.clients.values()].flatMap((client) => client.secrets);
+	const secrets = [...settings.clients.values()].flatMap((client) => [...client.secrets, ...(client.tokenKeys.tokenSecrets ?? []), ...client.retiredSecrets]);
 
 	// Without a log there is no line to build.
 	const logging = config.log !== undefined;
 
+	let warnedOfNoIp = false;
 	const answerCall: CallHandler = async (request, info = {}) => {
+		if (info.clientIp === undefined && !warnedOfNoIp) {
+			// Said on the first such call, not at creation: toNodeListener, which
+			// gives every call its IP, takes a handler that was made before it.
+			warnedOfNoIp = true;
+			process.emitWarning(NO_CLIENT_IP, {code: 'SIGNET_NO_CLIENT_IP'});
+		}
+
 		const started = logging ? Date.now() : 0;
 		const origin = request.header('origin');
 		const context: Context = {client: undefined, bearerToken: undefined, call: undefined, note: undefined};
@@ -116,9 +127,29 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 		return answer;
 	};
 
-	const handler: IdentityHandler = async (request, info) => toFetchResponse(await answerCall(fromFetchRequest(request), info));
+	const {clientIp} = config;
+	if (clientIp !== undefined && typeof clientIp !== 'function') {
+		throw new TypeError('clientIp must be a function of the request answering its IP address (or undefined)');
+	}
+
+	const handler: IdentityHandler = async (request, info) => toFetchResponse(await answerCall(fromFetchRequest(request), callerOf(request, info, clientIp)));
 	// toNodeListener answers node:http requests through answerCall directly, without Fetch objects.
 	return Object.defineProperty(handler, CALL_HANDLER, {value: answerCall});
+}
+
+// The IP the caller gave, else the one the configuration reads from the
+// request; a clientIp option that throws is a missing IP, not a failed call.
+function callerOf(request: Request, info: CallerInfo | undefined, clientIp: ((request: Request) => string | undefined) | undefined): CallerInfo {
+	if (info?.clientIp !== undefined || clientIp === undefined) {
+		return info ?? {};
+	}
+
+	let ip: unknown;
+	try {
+		ip = clientIp(request);
+	} catch {}
+
+	return typeof ip === 'string' && ip !== '' ? {clientIp: ip} : {};
 }
 
 async function handle(request: CallRequest, info: CallerInfo, state: State, context: Context): Promise<Reply> {

@@ -54,7 +54,7 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	// half-applied call behind for the retry to apply again.
 	const asking = variablesFor(client, userId);
 	const variables = isPromise(asking) ? await asking : asking;
-	const owner = {clientToken, userId, anonymousId, keyId: client.keyIds[result.keyIndex]};
+	const owner = {clientToken, userId, anonymousId, keyId: result.keyId};
 	const {validUntil, attributes} = result;
 	// The visitor's live session for this user, when the store is in process (see SessionReuse); else a new one.
 	const finding = settings.sessionReuse?.find(settings.store, owner, now, sessionEnd(settings, now, validUntil));

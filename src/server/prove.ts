@@ -9,13 +9,13 @@ import {verifyIdentityToken} from './verify-token';
 import type {MaybePromise} from './store';
 
 /**
- * What an identify call proved: which key (index over `secrets` then
- * `publicKeys`), until when (ms, the expiration plus the skew), and the
+ * What an identify call proved: which key (its fingerprint, as sessions
+ * record it), until when (ms, the expiration plus the skew), and the
  * attributes a token signed; or the code enforcement refuses it with, and
  * for a hash the likely signing mistake.
  */
 export type Proven =
-	| {ok: true; keyIndex: number; validUntil?: number; attributes?: Record<string, unknown>}
+	| {ok: true; keyId: string; validUntil?: number; attributes?: Record<string, unknown>}
 	| {ok: false; code: VerificationCode; hint?: Hint};
 
 const INVALID: VerifyResult = {ok: false, code: 'hash_invalid'};
@@ -35,7 +35,14 @@ export function proveIdentity(settings: Settings, client: Client, call: Identify
 	return call.token === undefined ? proveHash(settings, client, call, now) : proveToken(client, call, call.token, now);
 }
 
+const TOKEN_INVALID: Proven = {ok: false, code: 'token_invalid'};
+
 async function proveToken(client: Client, call: IdentifyCall, token: string, now: Date): Promise<Proven> {
+	// A client with hash keys only has no key a token could match (a hash key never verifies one).
+	if (client.tokenKeyIds.length === 0) {
+		return TOKEN_INVALID;
+	}
+
 	const result = await verifyIdentityToken(token, client.tokenKeys, {now, audience: client.token});
 	if (!result.ok) {
 		return result;
@@ -43,17 +50,17 @@ async function proveToken(client: Client, call: IdentifyCall, token: string, now
 
 	// A token proves one user: sent beside another user id, it proves nothing.
 	if (result.userId !== call.userId) {
-		return {ok: false, code: 'token_invalid'};
+		return TOKEN_INVALID;
 	}
 
 	const validUntil = result.expiresAt === undefined ? undefined : result.expiresAt.getTime() + SKEW_MS;
-	return {ok: true, keyIndex: result.keyIndex, validUntil, attributes: result.attributes};
+	return {ok: true, keyId: client.tokenKeyIds[result.keyIndex], validUntil, attributes: result.attributes};
 }
 
 // Synchronous: an HMAC needs no promise.
 function proveHash(settings: Settings, client: Client, call: IdentifyCall, now: Date): Proven {
 	const {userId, hash, expiration, expiresAt} = call;
-	// A client with public keys only has no key a hash could match.
+	// A client with token keys only has no key a hash could match.
 	if (client.secrets.length === 0) {
 		return {ok: false, code: hash === undefined || hash === '' ? 'hash_missing' : 'hash_invalid'};
 	}
@@ -70,5 +77,5 @@ function proveHash(settings: Settings, client: Client, call: IdentifyCall, now: 
 		return {ok: false, code: result.code, hint: hintFor(result.code, {userId, hash, expiration}, client, settings.clients)};
 	}
 
-	return {ok: true, keyIndex: result.keyIndex, validUntil: expiresAt === undefined ? undefined : expiresAt + SKEW_MS};
+	return {ok: true, keyId: client.hashKeyIds[result.keyIndex], validUntil: expiresAt === undefined ? undefined : expiresAt + SKEW_MS};
 }

@@ -73,7 +73,7 @@ export async function findSession(
 		return undefined;
 	}
 
-	if (now.getTime() >= Date.parse(record.expiresAt) || !client.keyIds.includes(record.keyId)) {
+	if (now.getTime() >= Date.parse(record.expiresAt) || !client.keyIds.has(record.keyId)) {
 		await settings.store.deleteSession(record.tokenHash);
 		return undefined;
 	}

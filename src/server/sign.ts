@@ -34,7 +34,9 @@ export type SignedIdentity = {
  *
  * Throws a {@link SigningError} (a `TypeError`) for an id the API would
  * refuse (empty, over 256 characters, control characters, not a safe
- * integer), an empty key, an invalid expiration or an unknown encoding.
+ * integer) or one shaped like a JWS signing input (two base64url segments
+ * joined by a dot, the first JSON: the hash of such an id is a token's
+ * signature), an empty key, an invalid expiration or an unknown encoding.
  *
  * @example
  * const {userId, hash, expiration} = signIdentity(user.id, process.env.SIGNET_SECRET, {
@@ -46,6 +48,13 @@ export function signIdentity(userId: string | number, secret: string, options: S
 	const problem = userIdProblem(userId);
 	if (problem !== undefined) {
 		throw new SigningError('invalid_user_id', `userId ${problem}`);
+	}
+
+	if (looksLikeJwsSigningInput(String(userId))) {
+		throw new SigningError(
+			'invalid_user_id',
+			'userId has the shape of a JWS signing input (header.payload): its hash would be the signature of an identity token, so it is not signed. If users choose their ids, refuse this shape when they register',
+		);
 	}
 
 	if (typeof secret !== 'string' || secret === '') {
@@ -70,4 +79,30 @@ export function signIdentity(userId: string | number, secret: string, options: S
 	const id = String(userId);
 	const hash = hmacSha256(secret, identityMessage(id, expirationText)).toString(encoding);
 	return expirationText === undefined ? {userId: id, hash} : {userId: id, hash, expiration: expirationText};
+}
+
+const TWO_SEGMENTS = /^([\w-]+)\.[\w-]*$/;
+
+/**
+ * Whether `text` is `header.payload` of a compact JWS: two base64url
+ * segments joined by a dot, the first decoding to a JSON object. An
+ * HMAC of it with a key that also verified HS256 tokens would be a valid
+ * token; keys have one use each, and this refusal is the second wall.
+ *
+ * @example
+ * looksLikeJwsSigningInput('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9') // true
+ * looksLikeJwsSigningInput('ada.lovelace') // false: "ada" is no JSON object
+ */
+export function looksLikeJwsSigningInput(text: string): boolean {
+	const header = TWO_SEGMENTS.exec(text)?.[1];
+	if (header === undefined) {
+		return false;
+	}
+
+	try {
+		const value: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+		return value !== null && typeof value === 'object' && !Array.isArray(value);
+	} catch {
+		return false;
+	}
 }

@@ -3,17 +3,17 @@ import {calculateJwkThumbprint, importJWK} from 'jose';
 /** A public JSON Web Key (RFC 7517), with the `kid` that rotation uses (the DOM's `JsonWebKey` lacks it). */
 export type PublicJwk = JsonWebKey & {kid?: string};
 
-/** The keys a client verifies identity tokens with: HS256 `secrets`, and public JWKs for ES256, EdDSA and RS256. */
+/** The keys a client verifies identity tokens with: HS256 `tokenSecrets`, and public JWKs for ES256, EdDSA and RS256. */
 export type TokenKeys = {
-	/** Shared secrets (HS256), the same private keys that sign hashes. */
-	secrets?: string[];
+	/** Shared secrets (HS256) for tokens only: never a key that signs hashes (see the README's "A key has one use"). */
+	tokenSecrets?: string[];
 	/** Public keys as JWKs (EC P-256, OKP Ed25519 or RSA), with an optional `kid`. Never a private key. */
 	publicKeys?: PublicJwk[];
 };
 
 /** One verification key, imported once, with the algorithms its type allows and nothing else. */
 export type TokenKey = {
-	/** Index over `secrets` then `publicKeys`: what `keyIndex` answers. */
+	/** Index over `tokenSecrets` then `publicKeys`: what `keyIndex` answers. */
 	index: number;
 	/** The only `alg` values a token may name to be checked with this key: pinned by the key's type. */
 	algorithms: readonly string[];
@@ -58,12 +58,12 @@ const keyrings = new WeakMap<object, Promise<TokenKey[]>>();
  * that its type does not allow.
  *
  * @example
- * const keys = {secrets: ['sk_1'], publicKeys: [{kty: 'OKP', crv: 'Ed25519', x: '…', kid: '2026-11'}]};
+ * const keys = {tokenSecrets: ['tk_1'], publicKeys: [{kty: 'OKP', crv: 'Ed25519', x: '…', kid: '2026-11'}]};
  * (await tokenKeyring(keys)).map((key) => key.algorithms); // [['HS256'], ['EdDSA', 'Ed25519']]
  */
 export function tokenKeyring(keys: TokenKeys): Promise<TokenKey[]> {
 	if (keys === null || typeof keys !== 'object') {
-		throw new TypeError('keys must be {secrets, publicKeys}');
+		throw new TypeError('keys must be {tokenSecrets, publicKeys}');
 	}
 
 	let keyring = keyrings.get(keys);
@@ -76,18 +76,24 @@ export function tokenKeyring(keys: TokenKeys): Promise<TokenKey[]> {
 }
 
 function importAll(keys: TokenKeys): Promise<TokenKey[]> {
-	const {secrets = [], publicKeys = []} = keys;
+	if ('secrets' in keys) {
+		// The name tokens were verified by before keys had one use each: hash
+		// keys must never verify a token, so it is refused rather than read.
+		throw new TypeError('keys.secrets is not read: hash keys never verify tokens. Pass the HS256 token keys as tokenSecrets');
+	}
+
+	const {tokenSecrets: secrets = [], publicKeys = []} = keys;
 	if (!Array.isArray(secrets) || !Array.isArray(publicKeys)) {
-		throw new TypeError('keys.secrets and keys.publicKeys must be lists when given');
+		throw new TypeError('keys.tokenSecrets and keys.publicKeys must be lists when given');
 	}
 
 	if (secrets.length + publicKeys.length === 0) {
-		throw new TypeError('keys must hold at least one secret or public key');
+		throw new TypeError('keys must hold at least one token secret or public key');
 	}
 
 	secrets.forEach((secret, index) => {
 		if (typeof secret !== 'string' || secret === '') {
-			throw new TypeError(`secrets[${index}] must be a non-empty string (the private key)`);
+			throw new TypeError(`tokenSecrets[${index}] must be a non-empty string (the token key)`);
 		}
 	});
 	const algorithms = publicKeys.map((jwk, index) => algorithmsOf(jwk, `publicKeys[${index}]`));

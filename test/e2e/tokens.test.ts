@@ -4,11 +4,11 @@
 import {expect, it} from 'vitest';
 import {signIdentityToken} from '../../src/server/index';
 import {describeBrowser, useBrowser} from './support/browser';
-import {SECRET} from './support/secrets';
+import {TOKEN_SECRET} from './support/secrets';
 import {umdPage, useStack} from './support/stack';
 
 const token = (userId: string, {attributes, ttlSeconds}: {attributes?: Record<string, unknown>; ttlSeconds?: number} = {}) =>
-	signIdentityToken({userId, attributes}, SECRET, {audience: 'ct_enforce', ...(ttlSeconds === undefined ? {} : {expiration: new Date(Date.now() + ttlSeconds * 1000)})});
+	signIdentityToken({userId, attributes}, TOKEN_SECRET, {audience: 'ct_enforce', ...(ttlSeconds === undefined ? {} : {expiration: new Date(Date.now() + ttlSeconds * 1000)})});
 
 describeBrowser('identity tokens', () => {
 	const browser = useBrowser();

@@ -5,7 +5,9 @@ import {createIdentityHandler, MemoryStore, signIdentity, startServer} from '../
 import {createClient, type Client, type InitOptions} from '../../src/index';
 import {startFaultServer, type FaultServer} from '../support/fault-server';
 
-export const SECRET = 'sk_sdk_test_7Hq2Zp';
+export const SECRET = 'sk_sdk_test_7Hq2Zp_hash_key_Mv30tR8';
+/** The HS256 token key: a key has one use, so never the hash key. */
+export const TOKEN_SECRET = 'tk_sdk_test_4Nw6Cd_token_key_Qe19';
 /** Refuses (403) a missing, wrong or expired hash. */
 export const ENFORCE = 'ct_sdk_enforce';
 /** Monitor mode: answers 200 with verified: false. */
@@ -31,8 +33,8 @@ export async function startApi({clockAheadMs = 0}: {clockAheadMs?: number} = {})
 	const variables = (userId: string) => ({greeting: `hi ${userId}`, plan: 'pro'});
 	const handler = createIdentityHandler({
 		clients: {
-			[ENFORCE]: {secrets: [SECRET], enforce: true, variables},
-			[MONITOR]: {secrets: [SECRET], variables},
+			[ENFORCE]: {secrets: [SECRET], tokenSecrets: [TOKEN_SECRET], enforce: true, variables},
+			[MONITOR]: {secrets: [SECRET], tokenSecrets: [TOKEN_SECRET], variables},
 		},
 		store,
 		rateLimit: {max: Infinity, windowMs: 60_000, perUser: Infinity, perIp: Infinity},

@@ -5,13 +5,13 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {signIdentityToken} from '../../src/server/index';
 import {IdentityVerificationError, InvalidArgumentError} from '../../src/index';
-import {clientOf, ENFORCE, freshPage, MONITOR, SECRET, sign, startApi, until} from './helpers';
+import {clientOf, ENFORCE, freshPage, MONITOR, sign, startApi, TOKEN_SECRET, until} from './helpers';
 
 const api = await startApi();
 const {faults} = api;
 
-const token = (userId: string, options: {inMs?: number; attributes?: Record<string, unknown>} = {}) =>
-	signIdentityToken({userId, attributes: options.attributes}, SECRET, options.inMs === undefined ? {} : {expiration: new Date(Date.now() + options.inMs)});
+const token = (userId: string, options: {inMs?: number; attributes?: Record<string, unknown>; audience?: string} = {}) =>
+	signIdentityToken({userId, attributes: options.attributes}, TOKEN_SECRET, {audience: options.audience ?? ENFORCE, ...(options.inMs === undefined ? {} : {expiration: new Date(Date.now() + options.inMs)})});
 const part = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 
 beforeEach(() => {
@@ -91,7 +91,7 @@ describe('identifying with a token', () => {
 		const debug = vi.spyOn(console, 'debug').mockImplementation(() => {});
 		const client = clientOf(api, {clientToken: MONITOR, debug: true});
 
-		await client.identifyUser('t5', {plan: 'enterprise'}, {token: await token('t5', {attributes: {plan: 'free'}})});
+		await client.identifyUser('t5', {plan: 'enterprise'}, {token: await token('t5', {attributes: {plan: 'free'}, audience: MONITOR})});
 
 		expect(debug.mock.calls.flat().join('\n')).toMatch(/signed, not changed: plan/);
 	});

@@ -1,14 +1,17 @@
 import {describe, expect, it} from 'vitest';
 import {createIdentityHandler, type IdentityHandlerConfig} from '../../src/server/index';
 
-const SECRET = 'sk_test_config_Wd8';
+const SECRET = 'sk_test_config_Wd8_hash_key_long_enough_Pz';
 
 describe('createIdentityHandler configuration', () => {
 	it.each<[string, unknown, RegExp]>([
 		['no configuration', undefined, /configuration/],
 		['no clients', {clients: {}}, /at least one client/],
-		['a client without secrets', {clients: {ct: {}}}, /clients\["ct"\]\.secrets/],
-		['an empty list of secrets', {clients: {ct: {secrets: []}}}, /at least one private key/],
+		['a client without keys', {clients: {ct: {}}}, /clients\["ct"\] must have at least one key: secrets \(hashes\), tokenSecrets or publicKeys/],
+		['empty lists of keys', {clients: {ct: {secrets: [], tokenSecrets: []}}}, /at least one key/],
+		['token secrets that are not a list', {clients: {ct: {tokenSecrets: 7}}}, /clients\["ct"\]\.tokenSecrets must list/],
+		['an empty token secret', {clients: {ct: {tokenSecrets: ['']}}}, /tokenSecrets\[0\]/],
+		['a clientIp that is not a function', {clients: {ct: {secrets: [SECRET]}}, clientIp: 'x-forwarded-for'}, /clientIp must be a function/],
 		['an empty secret', {clients: {ct: {secrets: [SECRET, '']}}}, /secrets\[1\]/],
 		['a non-boolean enforce', {clients: {ct: {secrets: [SECRET], enforce: 'yes'}}}, /enforce/],
 		['an origin with a path', {clients: {ct: {secrets: [SECRET], allowedOrigins: ['https://app.example.com/login']}}}, /origins such as/],
@@ -46,5 +49,24 @@ describe('createIdentityHandler configuration', () => {
 		);
 		expect(answer.status).toBe(204);
 		expect(answer.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+	});
+
+	it('warns at creation of a hash or token key shorter than 32 characters, naming the client and not the key', async () => {
+		const warnings: Array<Error & {code?: string}> = [];
+		const listen = (warning: Error & {code?: string}) => warnings.push(warning);
+		process.on('warning', listen);
+		try {
+			createIdentityHandler({clients: {ct_long: {secrets: [SECRET], tokenSecrets: [`${SECRET}_token`]}}});
+			createIdentityHandler({clients: {ct_short: {secrets: ['sk_short_1'], tokenSecrets: [`${SECRET}_token`]}}});
+			createIdentityHandler({clients: {ct_short_token: {tokenSecrets: ['tk_short_1']}}});
+			// Warnings are emitted on the next tick.
+			await new Promise((resolve) => setImmediate(resolve));
+		} finally {
+			process.off('warning', listen);
+		}
+
+		const said = warnings.filter((warning) => warning.code === 'SIGNET_SHORT_KEY').map((warning) => warning.message);
+		expect(said).toEqual([expect.stringMatching(/clients\["ct_short"\] has a key shorter than 32/), expect.stringMatching(/clients\["ct_short_token"\]/)]);
+		expect(said.join('\n')).not.toMatch(/sk_short_1|tk_short_1/);
 	});
 });

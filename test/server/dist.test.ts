@@ -22,9 +22,9 @@ describe.each([
 	});
 
 	it('signs and verifies an identity token (the CJS file loads ESM-only jose through require)', async () => {
-		const token = await server.signIdentityToken({userId: 42, attributes: {plan: 'pro'}}, 'sk_new');
-		expect(await server.verifyIdentityToken(token, {secrets: ['sk_old', 'sk_new']})).toEqual({ok: true, userId: '42', attributes: {plan: 'pro'}, keyIndex: 1});
-		expect(await server.verifyIdentityToken(`${token}x`, {secrets: ['sk_new']})).toEqual({ok: false, code: 'token_invalid'});
+		const token = await server.signIdentityToken({userId: 42, attributes: {plan: 'pro'}}, 'tk_new', {audience: 'ct_demo'});
+		expect(await server.verifyIdentityToken(token, {tokenSecrets: ['tk_old', 'tk_new']}, {audience: 'ct_demo'})).toEqual({ok: true, userId: '42', attributes: {plan: 'pro'}, keyIndex: 1});
+		expect(await server.verifyIdentityToken(`${token}x`, {tokenSecrets: ['tk_new']}, {audience: 'ct_demo'})).toEqual({ok: false, code: 'token_invalid'});
 	});
 
 	it('gives the hashes stated in docs/server.md', () => {

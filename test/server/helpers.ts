@@ -3,8 +3,10 @@ import {afterAll} from 'vitest';
 import {STORE_METHODS} from '../../src/server/config';
 import {createIdentityHandler, type IdentityHandlerConfig, type IdentityStore, MemoryStore, startServer} from '../../src/server/index';
 
-export const SECRET = 'sk_test_handler_9aQ3vR';
-export const OLD_SECRET = 'sk_test_retired_Lp27';
+export const SECRET = 'sk_test_handler_9aQ3vR_hash_key_0d7Yk2';
+export const OLD_SECRET = 'sk_test_retired_Lp27_hash_key_Wq58xN';
+/** An HS256 token key: a key has one use, so never one of the hash keys above. */
+export const TOKEN_SECRET = 'tk_test_handler_3hX8pQ_token_key_Rm41';
 export const ORIGIN = 'https://app.example.com';
 
 /** An answer as the tests read it. */

@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
-import {clock, identifyBody, serve} from './helpers';
+import {createIdentityHandler} from '../../src/server/index';
+import {clock, identifyBody, SECRET, serve} from './helpers';
 
 const time = clock('2026-11-21T12:00:00.000Z');
 const api = await serve({now: time.now, rateLimit: {max: 3, windowMs: 10_000}});
@@ -67,5 +68,27 @@ describe('rate limit per client IP', () => {
 		expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
 		const refused = await perIp.post('/v1/identify', identifyBody({anonymousId: randomUUID()}));
 		expect(refused.body.error.message).toMatch(/from this address/);
+	});
+});
+
+describe('rate limit per client IP, as a plain Fetch handler', () => {
+	it('limits each address that the clientIp option reads from the request', async () => {
+		const handler = createIdentityHandler({
+			clients: {ct_test: {secrets: [SECRET]}},
+			rateLimit: {max: 100, perIp: 3, windowMs: 10_000},
+			now: time.now,
+			clientIp: (request) => request.headers.get('x-real-ip') ?? undefined,
+		});
+		const call = async (address: string) => {
+			const request = new Request('https://api.example.com/v1/identify', {method: 'POST', headers: {'X-Real-IP': address}, body: JSON.stringify(identifyBody({anonymousId: randomUUID()}))});
+			return (await handler(request)).status;
+		};
+		const statuses = [];
+		for (let index = 0; index < 4; index++) {
+			statuses.push(await call('198.51.100.7'));
+		}
+
+		expect(statuses).toEqual([200, 200, 200, 429]);
+		expect(await call('203.0.113.9')).toBe(200);
 	});
 });

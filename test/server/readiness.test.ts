@@ -159,3 +159,37 @@ describe('guessing the admin key', async () => {
 		expect(await answer.json()).toMatchObject({total: 0, safeToEnforce: false});
 	});
 });
+
+describe('readiness as a plain Fetch handler', () => {
+	const get = (handler: (request: Request) => Promise<Response>, address: string, adminKey: string) =>
+		handler(new Request('https://api.example.com/v1/readiness?clientToken=ct_fetch', {headers: {Authorization: `Bearer ${adminKey}`, 'X-Client-IP': address}}));
+	const clients = {ct_fetch: {secrets: [KEY], adminKey: ADMIN}};
+
+	it("does not let guesses from one address lock out the admin at another, with the clientIp option", async () => {
+		const handler = createIdentityHandler({clients, clientIp: (request) => request.headers.get('x-client-ip') ?? undefined});
+		for (let attempt = 0; attempt <= READINESS_REQUESTS_PER_WINDOW; attempt++) {
+			await get(handler, '198.51.100.7', `ak_guess_${randomUUID()}`);
+		}
+
+		expect((await get(handler, '198.51.100.7', ADMIN)).status).toBe(429);
+		expect((await get(handler, '203.0.113.9', ADMIN)).status).toBe(200);
+	});
+
+	it('warns once, on the first call without an IP, that per-IP limits are off', async () => {
+		const warnings: Array<{name: string; code?: string; message: string}> = [];
+		const listen = (warning: Error & {code?: string}) => warnings.push(warning);
+		process.on('warning', listen);
+		try {
+			const handler = createIdentityHandler({clients});
+			await get(handler, '198.51.100.7', ADMIN);
+			await get(handler, '203.0.113.9', ADMIN);
+			const withIp = createIdentityHandler({clients, clientIp: () => '192.0.2.1'});
+			await get(withIp, '192.0.2.1', ADMIN);
+			await new Promise((resolve) => setImmediate(resolve));
+		} finally {
+			process.off('warning', listen);
+		}
+
+		expect(warnings.filter((warning) => warning.code === 'SIGNET_NO_CLIENT_IP')).toEqual([expect.objectContaining({message: expect.stringMatching(/per-IP rate limits are off.*clientIp/)})]);
+	});
+});

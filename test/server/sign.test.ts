@@ -129,6 +129,20 @@ describe('signIdentity', () => {
 		expect(() => signIdentity(userId as string, SECRET)).toThrow(expect.objectContaining({code, name: 'SigningError'}));
 	});
 
+	it('does not sign a user id shaped like a JWS signing input, whose hash would be an HS256 token signature', () => {
+		const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+		// The 108-character id of the second security review, and the shapes around it.
+		const forged = `${part({alg: 'HS256'})}.${part({sub: 'admin', attributes: {role: 'owner'}})}`;
+		for (const userId of [forged, `${part({})}.`, `${part({typ: 'JWT'})}.${part('x')}`]) {
+			expect(() => signIdentity(userId, SECRET)).toThrow(expect.objectContaining({code: 'invalid_user_id', message: expect.stringMatching(/JWS signing input/)}));
+		}
+
+		// Two dotted parts are not enough: the first must decode to a JSON object.
+		for (const userId of ['ada.lovelace', 'john.doe', `${part([1])}.${part({sub: 'a'})}`, `${part('str')}.x`, `a.${part({alg: 'HS256'})}`]) {
+			expect(signIdentity(userId, SECRET).userId).toBe(userId);
+		}
+	});
+
 	it('refuses an empty or missing secret, a bad expiration and an unknown encoding, as TypeErrors', () => {
 		const attempts: Array<[() => unknown, string]> = [
 			[() => signIdentity('42', ''), 'invalid_secret'],

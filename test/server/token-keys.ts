@@ -24,15 +24,17 @@ export async function keyPair(alg: 'ES256' | 'EdDSA' | 'RS256', kid?: string): P
 }
 
 /**
- * A token signed with jose, as a customer's own code would make it.
+ * A token signed with jose, as a customer's own code would make it: `iat` now unless the claims set it.
  *
  * @example
  * await joseToken(es, {sub: '42'}, {kid: 'es-2026'});
  */
-export async function joseToken(pair: Pair | Uint8Array, claims: JWTPayload, header: {alg?: string; kid?: string} = {}): Promise<string> {
+export async function joseToken(pair: Pair | Uint8Array, claims: JWTPayload, header: {alg?: string; kid?: string; typ?: string} = {}): Promise<string> {
 	const key = pair instanceof Uint8Array ? pair : pair.privateKey;
 	const alg = header.alg ?? (pair instanceof Uint8Array ? 'HS256' : pair.alg);
-	return new SignJWT(claims).setProtectedHeader({...header, alg}).sign(key);
+	// Issued now unless the test says otherwise (`iat: undefined` leaves it out), as a customer's code would.
+	const issued = 'iat' in claims ? claims : {iat: Math.floor(Date.now() / 1000), ...claims};
+	return new SignJWT(issued).setProtectedHeader({...header, alg}).sign(key);
 }
 
 // Debian's python3-jwt is installed for /usr/bin/python3; the python3 on a

@@ -50,6 +50,7 @@ declare const app: {
 	get(path: string, handler: (request: {user: {id: string}}, response: {json(body: unknown): void}) => void): void;
 };
 declare const secret: string;
+declare const tokenSecret: string;
 declare const userId: string;
 declare const hash: string;
 declare const expiration: string | undefined;
@@ -58,6 +59,9 @@ declare const NEW_KEY: string;
 declare const KEY_2024: string;
 declare const KEY_2025: string;
 declare const KEY_2023: string;
+declare const HASH_KEY_2025: string;
+declare const TOKEN_KEY_2025: string;
+declare const TOKEN_KEY: string;
 declare const plans: {of(userId: string): Promise<string>};
 declare const handler: import('signet-js/server').IdentityHandler;
 declare const clients: import('signet-js/server').IdentityHandlerConfig['clients'];

@@ -2,7 +2,7 @@
 // every request it receives (preflights included), on its own port so that
 // the pages' calls are real cross-origin calls.
 import {createIdentityHandler, MemoryStore, startServer} from '../../../src/server/index';
-import {OTHER_SECRET, SECRET} from './secrets';
+import {OTHER_SECRET, SECRET, TOKEN_SECRET} from './secrets';
 
 /** One request as the API received it. */
 export type ApiCall = {
@@ -39,7 +39,7 @@ export async function startApi(pageOrigin: string, {now}: {now?: () => Date} = {
 	const handler = createIdentityHandler({
 		clients: {
 			ct_monitor: {secrets: [SECRET], allowedOrigins, variables: (userId) => ({plan: 'pro', greeting: `hi ${userId}`})},
-			ct_enforce: {secrets: [SECRET], enforce: true, allowedOrigins, variables: (userId) => ({plan: 'pro', greeting: `hi ${userId}`})},
+			ct_enforce: {secrets: [SECRET], tokenSecrets: [TOKEN_SECRET], enforce: true, allowedOrigins, variables: (userId) => ({plan: 'pro', greeting: `hi ${userId}`})},
 			ct_other: {secrets: [OTHER_SECRET], enforce: true, allowedOrigins, variables: () => ({plan: 'team'})},
 		},
 		store,

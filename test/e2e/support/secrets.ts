@@ -3,10 +3,12 @@
 // be searched for any piece of one, in any of its encodings.
 import {signIdentity} from '../../../src/server/index';
 
-export const SECRET = 'sk_e2e_main_5Tq8Wz';
-export const OTHER_SECRET = 'sk_e2e_other_Jr3Ln1';
+export const SECRET = 'sk_e2e_main_5Tq8Wz_hash_key_Lb72nV0p';
+/** The HS256 token key of ct_enforce: a key has one use, so never a hash key. */
+export const TOKEN_SECRET = 'tk_e2e_main_8Rk2Js_token_key_Yc35';
+export const OTHER_SECRET = 'sk_e2e_other_Jr3Ln1_hash_key_Hd94uA';
 /** A key no client has: its hashes are well formed and wrong. */
-export const WRONG_SECRET = 'sk_e2e_wrong_Xx0Yy9';
+export const WRONG_SECRET = 'sk_e2e_wrong_Xx0Yy9_hash_key_Pf61eG';
 
 const used = new Set<string>();
 
