@@ -68,6 +68,35 @@ export function describeStoreContract(name: string, makeStore: () => IdentitySto
 			expect(after?.verifiedAt).toBe(T0.toISOString());
 		});
 
+		it('does not keep metadata or visitors an unsigned call planted once the user is verified', async () => {
+			const store = await makeStore();
+			const ct = client();
+			// Monitor mode: the attacker's unsigned call for the user id comes first.
+			await store.mergeUser(change(ct, {metadata: {email: 'attacker@example.com'}, anonymousId: 'attacker'}));
+			const verified = await store.mergeUser(change(ct, {metadata: {plan: 'pro'}, attributes: {role: 'admin'}, anonymousId: 'alice-visitor', verification: 'ok', now: at(1_000)}));
+			expect(verified).toMatchObject({ok: true, ignored: []});
+			expect(await store.getUser(ct, 'alice')).toMatchObject({
+				metadata: {plan: 'pro', role: 'admin'},
+				signedKeys: ['role'],
+				anonymousIds: ['alice-visitor'],
+				verified: true,
+				verifiedAt: at(1_000).toISOString(),
+				createdAt: T0.toISOString(),
+				applied: 2,
+			});
+			// And what the verified record holds, unsigned calls cannot change (rule 1).
+			await store.mergeUser(change(ct, {metadata: {email: 'attacker@example.com'}, anonymousId: 'attacker', now: at(2_000)}));
+			expect((await store.getUser(ct, 'alice'))?.metadata).toEqual({plan: 'pro', role: 'admin'});
+		});
+
+		it('measures a first verified call against the limit alone, not with what unsigned calls planted', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await store.mergeUser(change(ct, {metadata: {junk: 'x'.repeat(600)}, maxMetadataBytes: 1_000}));
+			expect(await store.mergeUser(change(ct, {metadata: {bio: 'y'.repeat(600)}, verification: 'ok', maxMetadataBytes: 1_000}))).toMatchObject({ok: true});
+			expect((await store.getUser(ct, 'alice'))?.metadata).toEqual({bio: 'y'.repeat(600)});
+		});
+
 		it('lets signed attributes win over unsigned metadata, now and later', async () => {
 			const store = await makeStore();
 			const ct = client();

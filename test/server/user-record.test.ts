@@ -82,6 +82,18 @@ describe('monitor mode cannot rewrite a verified user', () => {
 		expect(after.unverifiedCalls).toBe(21);
 	});
 
+	it('does not keep metadata an unsigned call planted once the user is verified', async () => {
+		// The attacker knows user 1042's id, not their hash: in monitor mode the call is answered.
+		const planted = await api.post('/v1/identify', identifyBody({userId: '1042', anonymousId: 'attacker', metadata: {email: 'attacker@example.com'}}));
+		expect(planted.body.verified).toBe(false);
+		const real = randomUUID();
+		const verified = await api.post('/v1/identify', identifyBody({userId: '1042', anonymousId: real, metadata: {plan: 'pro'}, hash: signIdentity('1042', SECRET).hash}));
+		expect(verified.body.verified).toBe(true);
+		expect(recordOf('1042')).toMatchObject({metadata: {plan: 'pro'}, anonymousIds: [real], verified: true});
+		await api.post('/v1/identify', identifyBody({userId: '1042', anonymousId: 'attacker', metadata: {email: 'attacker@example.com'}}));
+		expect(recordOf('1042')!.metadata).toEqual({plan: 'pro'});
+	});
+
 	it('still applies the next verified call', async () => {
 		const answer = await api.post('/v1/identify', identifyBody({userId: 'alice', metadata: {plan: 'team'}, hash: signIdentity('alice', SECRET).hash}));
 		expect(answer.body.ignored).toBeUndefined();
