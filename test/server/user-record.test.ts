@@ -16,7 +16,7 @@ describe('one user record cannot be bloated', () => {
 	it('refuses (400, naming the 16 KiB limit) a call that would make the merged metadata too large, and changes nothing', async () => {
 		const answers = [];
 		for (let call = 0; call < 6; call++) {
-			answers.push(await api.post('/v1/identify', identifyBody({userId: 'bloated', anonymousId: randomUUID(), metadata: bloat(call)})));
+			answers.push(await api.post('/v1/identify', identifyBody({userId: 'bloated', anonymousId: randomUUID(), metadata: bloat(call), hash: signIdentity('bloated', SECRET).hash})));
 		}
 
 		const refused = answers.find((answer) => answer.status !== 200)!;
@@ -26,6 +26,22 @@ describe('one user record cannot be bloated', () => {
 		const record = recordOf('bloated')!;
 		expect(Buffer.byteLength(JSON.stringify(record.metadata))).toBeLessThanOrEqual(16 * 1024);
 		expect(record.applied).toBe(answers.filter((answer) => answer.status === 200).length);
+	});
+
+	it('does not let unsigned calls store more than 4 KiB of metadata for a user id, and says that verifying allows 16 KiB', async () => {
+		const first = await api.post('/v1/identify', identifyBody({userId: 'invented-1', metadata: bloat(0)}));
+		expect(first.status).toBe(200);
+		const refused = await api.post('/v1/identify', identifyBody({userId: 'invented-1', metadata: bloat(1)}));
+		expect(refused.status).toBe(400);
+		expect(refused.body.error).toMatchObject({code: 'invalid_request', field: 'metadata'});
+		expect(refused.body.error.message).toMatch(/4096 bytes \(4 KiB\).*not verified.*verify the user.*16384 bytes \(16 KiB\)/);
+		expect(recordOf('invented-1')!.metadata).toEqual(bloat(0));
+		// Alone past 4 KiB: no record at all.
+		expect((await api.post('/v1/identify', identifyBody({userId: 'invented-2', metadata: {...bloat(0), ...bloat(1)}}))).status).toBe(400);
+		expect(recordOf('invented-2')).toBeUndefined();
+		// The real user, verified, may store it.
+		const verified = await api.post('/v1/identify', identifyBody({userId: 'invented-2', metadata: {...bloat(0), ...bloat(1)}, hash: signIdentity('invented-2', SECRET).hash}));
+		expect(verified.status).toBe(200);
 	});
 
 	it('meets a 429 within 300 unsigned calls for one user id from 300 visitors in a minute', async () => {

@@ -366,7 +366,8 @@ export class PostgresStore implements IdentityStore {
 
 // Runs `run` once per maxMetadataBytes among the changes (a statement
 // takes one), on those changes and their indexes, and answers in the
-// changes' order. In practice there is one: the API's setting.
+// changes' order. In practice there are two, the API's settings: a
+// verified call's and an unverified one's (MAX_UNVERIFIED_METADATA_BYTES).
 async function byLimit<T>(changes: UserChange[], run: (group: UserChange[], indexes: number[]) => Promise<T[]>): Promise<T[]> {
 	const limit = changes[0].maxMetadataBytes;
 	if (changes.every((change) => change.maxMetadataBytes === limit)) {
