@@ -26,8 +26,10 @@ export type MemoryStoreOptions = {
 	 */
 	maxUnverifiedUsers?: number;
 	/**
-	 * How long a record never verified is kept after its last change: the
-	 * sweep forgets it then. Verified records are never swept.
+	 * How long a record never verified is kept after it was created: the
+	 * sweep forgets it then (calls cannot keep one alive), as PostgresStore
+	 * does. Verified records are never swept.
+	 * @example new MemoryStore({unverifiedRetentionHours: 24})
 	 * @default 72
 	 */
 	unverifiedRetentionHours?: number;
@@ -285,11 +287,11 @@ export class MemoryStore implements IdentityStore {
 			}
 		}
 
-		// Records never verified, untouched for the retention: anyone could
-		// have made them, and nothing vouches for what they hold.
+		// Records never verified, past the retention: anyone could have made
+		// them, and nothing vouches for what they hold.
 		const keepUnverifiedSince = time - this.#unverifiedRetentionMs;
 		for (const [key, record] of this.#unverified.entries()) {
-			if (Date.parse(record.updatedAt) < keepUnverifiedSince) {
+			if (Date.parse(record.createdAt) < keepUnverifiedSince) {
 				this.#unverified.delete(key);
 			}
 		}

@@ -265,6 +265,26 @@ export function describeStoreContract(name: string, makeStore: () => IdentitySto
 			expect(recentFailures[0].userId).toBe('u59');
 		});
 
+		it('sweeps records never verified once unverifiedRetentionHours (72) old, however active, and keeps verified ones of the same age', async () => {
+			const store = await makeStore();
+			const ct = client();
+			const hours = (count: number) => at(count * 3_600_000);
+			await store.mergeUser(change(ct, {userId: 'invented', metadata: {junk: 1}}));
+			await store.mergeUser(change(ct, {userId: 'invented', metadata: {junk: 2}, now: hours(71)}));
+			await store.mergeUser(change(ct, {userId: 'verified', verification: 'ok'}));
+			await store.mergeUser(change(ct, {userId: 'was-verified', verification: 'hash_missing'}));
+			await store.mergeUser(change(ct, {userId: 'was-verified', verification: 'ok', now: hours(1)}));
+			await store.mergeUser(change(ct, {userId: 'recent', now: hours(2)}));
+			await store.sweep(at(72 * 3_600_000 + 1_000));
+			expect(await store.getUser(ct, 'invented')).toBeUndefined();
+			expect(await store.getUser(ct, 'verified')).toMatchObject({verified: true});
+			expect(await store.getUser(ct, 'was-verified')).toMatchObject({verified: true, createdAt: T0.toISOString()});
+			expect(await store.getUser(ct, 'recent')).toBeDefined();
+			await store.sweep(hours(75));
+			expect(await store.getUser(ct, 'recent')).toBeUndefined();
+			expect(await store.getUser(ct, 'verified')).toBeDefined();
+		});
+
 		it('sweeps expired sessions and answers, and keeps live ones', async () => {
 			const store = await makeStore();
 			const ct = client();
