@@ -240,6 +240,9 @@ export class MemoryStore implements IdentityStore {
 				this.#counters.add(name, {end, count: 1});
 				counts.push(1);
 			} else if (counter.end === end) {
+				// Refreshed, so a busy counter (an address's) is never the oldest
+				// that a flood of new keys (fresh anonymous ids) pushes out.
+				this.#counters.touch(name, counter);
 				counts.push(++counter.count);
 			} else {
 				this.#counters.touch(name, {end, count: 1});

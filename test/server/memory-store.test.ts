@@ -127,6 +127,16 @@ describe('MemoryStore', () => {
 		expect(store.countCalls(['visitor-0'], 60_000, T0)).toEqual([1]);
 	});
 
+	it('keeps a counter that goes on counting while a flood of new keys comes, instead of starting it again', () => {
+		const store = new MemoryStore({maxCounters: 3});
+		for (let index = 0; index < 50; index++) {
+			store.countCalls(['ip'], 60_000, T0);
+			store.countCalls([`visitor-${index}`], 60_000, T0);
+		}
+
+		expect(store.countCalls(['ip'], 60_000, T0)).toEqual([51]);
+	});
+
 	it('refuses limits that are not numbers of at least 1', () => {
 		expect(() => new MemoryStore({maxUsers: 0})).toThrow(/maxUsers/);
 		expect(() => new MemoryStore({maxUnverifiedUsers: 0})).toThrow(/maxUnverifiedUsers/);
