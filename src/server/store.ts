@@ -23,8 +23,10 @@ export type UserRecord = {
 	userId: string;
 	/**
 	 * Everything applied so far, shallow-merged: later calls overwrite a key,
-	 * never remove one. Signed attributes (identity tokens) are here too, and
-	 * win over unsigned metadata. Its JSON is at most `maxMetadataBytes`.
+	 * never remove one. Once verified, only what verified calls wrote: the
+	 * first verified call drops what unverified calls wrote before it.
+	 * Signed attributes (identity tokens) are here too, and win over
+	 * unsigned metadata. Its JSON is at most `maxMetadataBytes`.
 	 */
 	metadata: Record<string, unknown>;
 	/** Keys of `metadata` whose values came from a signed identity token: unsigned calls cannot change them. */
@@ -262,7 +264,11 @@ export type IdentityStore = {
 	/** The outcomes of one client since `since` (the store may count in whole hours). */
 	readiness(clientToken: string, since: Date): MaybePromise<OutcomeSummary>;
 
-	/** Forgets what has expired: sessions, answers, counters, old outcomes. Safe to call at any time. */
+	/**
+	 * Forgets what has expired: sessions, answers, counters, old outcomes,
+	 * and user records never verified older than the store's retention
+	 * (`unverifiedRetentionHours` in the stores here). Safe to call at any time.
+	 */
 	sweep(now: Date): MaybePromise<void>;
 
 	/**
