@@ -47,8 +47,9 @@ export const MAX_METADATA_DEPTH = 32;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 // Text JSON can carry but a database cannot store (PostgreSQL's jsonb
-// refuses both): refused as a 400 here, not failed as a 503 there. With the
-// u flag, a surrogate pair is one code point and does not match.
+// refuses both, its text U+0000): refused as a 400 here, in ids and
+// metadata, not failed as a 503 there. With the u flag, a surrogate pair is
+// one code point and does not match.
 const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDFFF]/u;
 
 /**
@@ -160,7 +161,13 @@ function idProblem(id: unknown): string | undefined {
 		return `must be at most ${MAX_ID_LENGTH} characters`;
 	}
 
-	return CONTROL_CHARACTER.test(id) ? 'must not contain control characters' : undefined;
+	if (CONTROL_CHARACTER.test(id)) {
+		return 'must not contain control characters';
+	}
+
+	// Stored (PostgreSQL's jsonb refuses it: a 503 there, for bad input) and
+	// hashed (UTF-8 makes it U+FFFD: 'a\uD800' and 'a\uFFFD' would be one id).
+	return UNSTORABLE_TEXT.test(id) ? 'must not hold a lone surrogate (ill-formed text no store can hold)' : undefined;
 }
 
 /**

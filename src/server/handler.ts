@@ -208,11 +208,12 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	fields.sentAt = undefined;
 	const content = {body: fields, call, bearerToken};
 	const {reply, replayed} = await replies.once(key, content, now, () => {
-		// Inside `once`, so a retry answered from memory does not count.
-		const limits: Limit[] = [{key: compoundKey('visitor', call.clientToken, call.anonymousId), max: settings.rateLimit.max, who: 'from this visitor'}];
-		if (info.clientIp !== undefined) {
-			limits.push({key: compoundKey('ip', info.clientIp), max: settings.rateLimit.perIp, who: 'from this address'});
-		}
+		// Inside `once`, so a retry answered from memory does not count. The
+		// address first (see rateLimited): a call it refuses makes no counter
+		// for the visitor id, which a flood from one address makes fresh each
+		// call, and which would otherwise push the address's own counter out.
+		const visitor: Limit = {key: compoundKey('visitor', call.clientToken, call.anonymousId), max: settings.rateLimit.max, who: 'from this visitor'};
+		const limits: Limit[] = info.clientIp === undefined ? [visitor] : [{key: compoundKey('ip', info.clientIp), max: settings.rateLimit.perIp, who: 'from this address'}, visitor];
 
 		const limiting = rateLimited(settings.store, limits, settings.rateLimit.windowMs, now);
 		return isPromise(limiting) ? limiting.then((refused) => refused ?? apply(call, settings, client, request, now)) : limiting ?? apply(call, settings, client, request, now);

@@ -7,11 +7,32 @@ import type {ClaimResult, IdentityStore, MergeResult, Outcome, OutcomeSummary, S
 /** Limits of a {@link MemoryStore}. Past each, the least recently used entry is forgotten first. */
 export type MemoryStoreOptions = {
 	/**
-	 * User records kept. A record's metadata is at most 16 KiB, so the
-	 * default bounds users to about 200 MB at worst.
+	 * Verified user records kept (those with `verifiedAt`). A record's
+	 * metadata is at most 16 KiB, so the default bounds them to about 200
+	 * MB at worst. Records never verified do not count here and never push
+	 * one out (see `maxUnverifiedUsers`).
 	 * @default 10_000
 	 */
 	maxUsers?: number;
+	/**
+	 * User records never verified kept (monitor mode: anyone with the client
+	 * token can make one per user id it invents), apart from the verified
+	 * ones: a flood of them pushes out only each other, never a verified
+	 * record. Their metadata is at most 4 KiB, so the default bounds them to
+	 * about 50 MB at worst. A record moves to the verified ones at its first
+	 * verified call.
+	 * @default 10_000
+	 * @example new MemoryStore({maxUnverifiedUsers: 1_000}) // a small demo
+	 */
+	maxUnverifiedUsers?: number;
+	/**
+	 * How long a record never verified is kept after it was created: the
+	 * sweep forgets it then (calls cannot keep one alive), as PostgresStore
+	 * does. Verified records are never swept.
+	 * @example new MemoryStore({unverifiedRetentionHours: 24})
+	 * @default 72
+	 */
+	unverifiedRetentionHours?: number;
 	/**
 	 * Sessions kept (their pages then get 401 `session_invalid` and identify again).
 	 * @default 100_000
@@ -55,7 +76,11 @@ type Entry = {fingerprint: string; sealed: string | null; createdAt: number; exp
  * store.users('ct_demo'); // [{userId: '42', applied: 1, …}]
  */
 export class MemoryStore implements IdentityStore {
+	/** Records with `verifiedAt`. */
 	readonly #users: LruMap<UserRecord>;
+	/** Records never verified, bounded apart, so that they never push out a verified one. */
+	readonly #unverified: LruMap<UserRecord>;
+	readonly #unverifiedRetentionMs: number;
 	readonly #sessions: LruMap<SessionRecord>;
 	/** Token hashes of each visitor's sessions, for logout. */
 	readonly #visitorSessions = new Map<string, Set<string>>();
@@ -66,7 +91,12 @@ export class MemoryStore implements IdentityStore {
 	readonly inProcess = true;
 
 	constructor(options: MemoryStoreOptions = {}) {
-		const limits = {maxUsers: 10_000, maxSessions: 100_000, maxReplies: 10_000, maxCounters: 100_000, outcomeRetentionMs: 7 * 24 * 60 * 60 * 1000, ...options};
+		const {unverifiedRetentionHours = 72, ...counts} = options;
+		if (typeof unverifiedRetentionHours !== 'number' || !(unverifiedRetentionHours > 0) || !Number.isFinite(unverifiedRetentionHours)) {
+			throw new TypeError('MemoryStore option unverifiedRetentionHours must be a finite number of hours above 0');
+		}
+
+		const limits = {maxUsers: 10_000, maxUnverifiedUsers: 10_000, maxSessions: 100_000, maxReplies: 10_000, maxCounters: 100_000, outcomeRetentionMs: 7 * 24 * 60 * 60 * 1000, ...counts};
 		for (const [name, value] of Object.entries(limits)) {
 			if (typeof value !== 'number' || !(value >= 1)) {
 				throw new TypeError(`MemoryStore option ${name} must be a number, at least 1`);
@@ -74,6 +104,8 @@ export class MemoryStore implements IdentityStore {
 		}
 
 		this.#users = new LruMap(limits.maxUsers);
+		this.#unverified = new LruMap(limits.maxUnverifiedUsers);
+		this.#unverifiedRetentionMs = unverifiedRetentionHours * 3_600_000;
 		// A session forgotten for room is forgotten by its visitor too.
 		this.#sessions = new LruMap(limits.maxSessions, (tokenHash, session) => this.#forgetVisitorSession(session));
 		this.#replies = new LruMap(limits.maxReplies);
@@ -83,9 +115,15 @@ export class MemoryStore implements IdentityStore {
 
 	getUser(clientToken: string, userId: string): UserRecord | undefined {
 		const key = userKey(clientToken, userId);
-		const record = this.#users.get(key);
+		let users = this.#users;
+		let record = users.get(key);
+		if (record === undefined) {
+			users = this.#unverified;
+			record = users.get(key);
+		}
+
 		if (record !== undefined) {
-			this.#users.touch(key, record);
+			users.touch(key, record);
 		}
 
 		return record;
@@ -93,9 +131,33 @@ export class MemoryStore implements IdentityStore {
 
 	mergeUser(change: UserChange): MergeResult {
 		const key = userKey(change.clientToken, change.userId);
-		const result = mergeUserRecord(this.#users.get(key), change);
-		if (result.ok) {
-			this.#users.touch(key, result.record);
+		// A verified record (the hot path) is found, merged and touched as
+		// before: one lookup, then the touch.
+		const verified = this.#users.get(key);
+		if (verified !== undefined) {
+			const result = mergeUserRecord(verified, change);
+			if (result.ok) {
+				this.#users.touch(key, result.record);
+			}
+
+			return result;
+		}
+
+		const unverified = this.#unverified.get(key);
+		const result = mergeUserRecord(unverified, change);
+		if (!result.ok) {
+			return result;
+		}
+
+		if (result.record.verifiedAt === null) {
+			this.#unverified.touch(key, result.record);
+		} else {
+			// Its first verified call: it moves to the verified records.
+			if (unverified !== undefined) {
+				this.#unverified.delete(key);
+			}
+
+			this.#users.add(key, result.record);
 		}
 
 		return result;
@@ -178,6 +240,9 @@ export class MemoryStore implements IdentityStore {
 				this.#counters.add(name, {end, count: 1});
 				counts.push(1);
 			} else if (counter.end === end) {
+				// Refreshed, so a busy counter (an address's) is never the oldest
+				// that a flood of new keys (fresh anonymous ids) pushes out.
+				this.#counters.touch(name, counter);
 				counts.push(++counter.count);
 			} else {
 				this.#counters.touch(name, {end, count: 1});
@@ -225,18 +290,30 @@ export class MemoryStore implements IdentityStore {
 			}
 		}
 
+		// Records never verified, past the retention: anyone could have made
+		// them, and nothing vouches for what they hold.
+		const keepUnverifiedSince = time - this.#unverifiedRetentionMs;
+		for (const [key, record] of this.#unverified.entries()) {
+			if (Date.parse(record.createdAt) < keepUnverifiedSince) {
+				this.#unverified.delete(key);
+			}
+		}
+
 		this.#outcomes.sweep(now);
 	}
 
 	/**
-	 * The user records of one client (or of all), least recently used
-	 * first, as copies. For tests and the demo.
+	 * The user records of one client (or of all), as copies: the verified
+	 * ones, then those never verified, each least recently used first. For
+	 * tests and the demo.
 	 *
 	 * @example
 	 * expect(store.users('ct_demo')).toHaveLength(1);
 	 */
 	users(clientToken?: string): UserRecord[] {
-		return [...this.#users.values()].filter((record) => clientToken === undefined || record.clientToken === clientToken).map((record) => structuredClone(record));
+		return [...this.#users.values(), ...this.#unverified.values()]
+			.filter((record) => clientToken === undefined || record.clientToken === clientToken)
+			.map((record) => structuredClone(record));
 	}
 
 	/**

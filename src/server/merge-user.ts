@@ -21,21 +21,26 @@ export function mergeUserRecord(previous: UserRecord | undefined, change: UserCh
 		return {ok: true, record: freeze({...previous, unverifiedCalls: previous.unverifiedCalls + 1}), ignored: Object.keys(metadata)};
 	}
 
+	// What the call builds on: the previous record, except when this is the
+	// first verified call of a record never verified. Then what unverified
+	// calls wrote (metadata, visitors) is dropped, so an attacker's unsigned
+	// call cannot plant what the real user's verified record then holds.
+	const base = previous !== undefined && (previous.verifiedAt !== null || !verified) ? previous : undefined;
 	const attributeKeys = Object.keys(attributes);
 	// A page sends the same metadata on every load: when nothing is signed
 	// and no value changes, the old metadata is the merge (its size was
 	// checked when it was written), and nothing is built or measured.
-	const unchanged = previous !== undefined && attributeKeys.length === 0 && previous.signedKeys.length === 0 && changesNothing(previous.metadata, metadata);
+	const unchanged = base !== undefined && attributeKeys.length === 0 && base.signedKeys.length === 0 && changesNothing(base.metadata, metadata);
 	// The record's signed keys, with the attributes' added; the same frozen list when none are.
-	const signedKeys = attributeKeys.length === 0 && previous !== undefined ? previous.signedKeys : (Object.freeze([...new Set([...(previous?.signedKeys ?? []), ...attributeKeys])]) as string[]);
+	const signedKeys = attributeKeys.length === 0 && base !== undefined ? base.signedKeys : (Object.freeze([...new Set([...(base?.signedKeys ?? []), ...attributeKeys])]) as string[]);
 	const ignored: string[] = [];
-	let merged = previous !== undefined && MADE_HERE.has(previous.metadata) ? previous.metadata : undefined;
+	let merged = base !== undefined && MADE_HERE.has(base.metadata) ? base.metadata : undefined;
 	if (!unchanged || merged === undefined) {
 		const signed = new Set(signedKeys);
 		const unsigned = Object.entries(metadata).filter(([key]) => !signed.has(key) || (ignored.push(key), false));
 		// Spread and fromEntries define own properties (no setter runs), so a
 		// "__proto__" key cannot reach a prototype.
-		merged = madeHere(Object.freeze({...previous?.metadata, ...Object.fromEntries(unsigned), ...attributes}));
+		merged = madeHere(Object.freeze({...base?.metadata, ...Object.fromEntries(unsigned), ...attributes}));
 		if (jsonBytesOver(merged, maxMetadataBytes)) {
 			return {ok: false, reason: 'metadata_too_large'};
 		}
@@ -47,7 +52,7 @@ export function mergeUserRecord(previous: UserRecord | undefined, change: UserCh
 		userId,
 		metadata: merged,
 		signedKeys,
-		anonymousIds: withNewest(previous?.anonymousIds ?? [], anonymousId),
+		anonymousIds: withNewest(base?.anonymousIds ?? [], anonymousId),
 		verified,
 		verification,
 		verifiedAt: previous?.verifiedAt ?? (verified ? time : null),

@@ -23,8 +23,10 @@ export type UserRecord = {
 	userId: string;
 	/**
 	 * Everything applied so far, shallow-merged: later calls overwrite a key,
-	 * never remove one. Signed attributes (identity tokens) are here too, and
-	 * win over unsigned metadata. Its JSON is at most `maxMetadataBytes`.
+	 * never remove one. Once verified, only what verified calls wrote: the
+	 * first verified call drops what unverified calls wrote before it.
+	 * Signed attributes (identity tokens) are here too, and win over
+	 * unsigned metadata. Its JSON is at most `maxMetadataBytes`.
 	 */
 	metadata: Record<string, unknown>;
 	/** Keys of `metadata` whose values came from a signed identity token: unsigned calls cannot change them. */
@@ -69,12 +71,18 @@ export const MAX_ANONYMOUS_IDS = 20;
  * 2. Otherwise `metadata` keys that are signed (in the record's
  *    `signedKeys` or in this call's `attributes`) are ignored; the other
  *    keys, then `attributes`, are merged over the old metadata, and
- *    `signedKeys` gains the keys of `attributes`.
+ *    `signedKeys` gains the keys of `attributes`. But when the record has
+ *    never been verified (`verifiedAt` null) and this call is verified,
+ *    what unverified calls wrote is dropped: the metadata is this call's
+ *    metadata with its `attributes` over it, alone, and `signedKeys` the
+ *    keys of `attributes` (SPEC §3, "Unverified data": an unsigned call
+ *    must not plant what a verified record then vouches for).
  * 3. If the merged metadata's JSON (UTF-8 bytes, as `JSON.stringify`
  *    writes it) would exceed `maxMetadataBytes`, nothing changes and the
  *    answer is `{ok: false, reason: 'metadata_too_large'}`.
  * 4. The anonymous id moves to the end of `anonymousIds` (newest
- *    {@link MAX_ANONYMOUS_IDS} kept), `verified`, `verification`,
+ *    {@link MAX_ANONYMOUS_IDS} kept; on a first verified call as in rule
+ *    2, it is the only one left), `verified`, `verification`,
  *    `updatedAt` are set, `verifiedAt` is set if still null and verified,
  *    and `applied` counts up.
  *
@@ -256,7 +264,11 @@ export type IdentityStore = {
 	/** The outcomes of one client since `since` (the store may count in whole hours). */
 	readiness(clientToken: string, since: Date): MaybePromise<OutcomeSummary>;
 
-	/** Forgets what has expired: sessions, answers, counters, old outcomes. Safe to call at any time. */
+	/**
+	 * Forgets what has expired: sessions, answers, counters, old outcomes,
+	 * and user records never verified older than the store's retention
+	 * (`unverifiedRetentionHours` in the stores here). Safe to call at any time.
+	 */
 	sweep(now: Date): MaybePromise<void>;
 
 	/**

@@ -44,6 +44,31 @@ describe('MemoryStore', () => {
 		expect(store.getUser('ct_test', 'u0')).toBeUndefined();
 	});
 
+	it('does not let a flood of unverified user ids evict a verified record, and so reopen it to planted metadata', () => {
+		const store = new MemoryStore();
+		store.mergeUser(change('1042', {metadata: {plan: 'pro'}}));
+		for (let index = 0; index < 10_050; index++) {
+			store.mergeUser(change(`junk-${index}`, {verification: 'hash_missing'}));
+		}
+
+		store.mergeUser(change('1042', {verification: 'hash_missing', metadata: {email: 'attacker@example.com'}}));
+		expect(store.getUser('ct_test', '1042')).toMatchObject({metadata: {plan: 'pro'}, verified: true, unverifiedCalls: 1});
+		expect(store.getUser('ct_test', 'junk-0')).toBeUndefined();
+		expect(store.users()).toHaveLength(10_001);
+	});
+
+	it('keeps records never verified apart, at most maxUnverifiedUsers, and moves one to the verified at its first verification', () => {
+		const store = new MemoryStore({maxUsers: 2, maxUnverifiedUsers: 2});
+		store.mergeUser(change('a', {verification: 'hash_invalid'}));
+		store.mergeUser(change('b', {verification: 'hash_invalid'}));
+		store.mergeUser(change('a'));
+		store.mergeUser(change('c', {verification: 'hash_invalid'}));
+		store.mergeUser(change('d', {verification: 'hash_invalid'}));
+		expect(store.users().map((record) => record.userId)).toEqual(['a', 'c', 'd']);
+		expect(store.getUser('ct_test', 'a')?.verified).toBe(true);
+		expect(store.getUser('ct_test', 'b')).toBeUndefined();
+	});
+
 	it('hands out frozen records, so nobody can change what is stored, and copies in users()', () => {
 		const store = new MemoryStore();
 		store.mergeUser(change('42', {metadata: {plan: 'pro'}}));
@@ -102,7 +127,19 @@ describe('MemoryStore', () => {
 		expect(store.countCalls(['visitor-0'], 60_000, T0)).toEqual([1]);
 	});
 
+	it('keeps a counter that goes on counting while a flood of new keys comes, instead of starting it again', () => {
+		const store = new MemoryStore({maxCounters: 3});
+		for (let index = 0; index < 50; index++) {
+			store.countCalls(['ip'], 60_000, T0);
+			store.countCalls([`visitor-${index}`], 60_000, T0);
+		}
+
+		expect(store.countCalls(['ip'], 60_000, T0)).toEqual([51]);
+	});
+
 	it('refuses limits that are not numbers of at least 1', () => {
 		expect(() => new MemoryStore({maxUsers: 0})).toThrow(/maxUsers/);
+		expect(() => new MemoryStore({maxUnverifiedUsers: 0})).toThrow(/maxUnverifiedUsers/);
+		expect(() => new MemoryStore({unverifiedRetentionHours: 0})).toThrow(/unverifiedRetentionHours/);
 	});
 });

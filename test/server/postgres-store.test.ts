@@ -48,6 +48,38 @@ describePostgres('PostgresStore', () => {
 		}
 	});
 
+	it('upgrades a schema version 2 database with users to version 3 losing no row, then sweeps its records never verified by unverifiedRetentionHours', async () => {
+		const connectionString = await cluster.createDatabase();
+		const pool = new pg.Pool({connectionString});
+		const store = new PostgresStore({pool}, {sweepIntervalMs: 0, unverifiedRetentionHours: 1});
+		try {
+			// A database as version 2 of this code left it, with a verified and an unverified user.
+			await pool.query('CREATE TABLE signet_schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+			for (const step of MIGRATIONS.filter(({version}) => version <= 2)) {
+				await pool.query(step.sql);
+				await pool.query('INSERT INTO signet_schema_versions (version) VALUES ($1)', [step.version]);
+			}
+
+			const created = new Date('2026-11-21T12:00:00.000Z');
+			const user = (userId: string, verification: string) => store.mergeUser({clientToken: 'ct', userId, anonymousId: 'a', metadata: {n: 1}, verification: verification as 'ok', now: created, maxMetadataBytes: 16_384});
+			await user('kept', 'ok');
+			await user('legacy', 'hash_missing');
+			const before = (await pool.query('SELECT * FROM signet_users ORDER BY user_id')).rows;
+			await store.migrate();
+			expect((await pool.query('SELECT * FROM signet_users ORDER BY user_id')).rows).toEqual(before);
+			expect((await pool.query('SELECT max(version) AS version FROM signet_schema_versions')).rows[0].version).toBe(3);
+			expect((await pool.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'signet_users_unverified'`)).rows[0].indexdef).toMatch(/WHERE \(verified_at IS NULL\)/);
+			await store.sweep(new Date(created.getTime() + 3_600_000 - 1));
+			expect(await store.getUser('ct', 'legacy')).toBeDefined();
+			await store.sweep(new Date(created.getTime() + 3_600_000 + 1));
+			expect(await store.getUser('ct', 'legacy')).toBeUndefined();
+			expect(await store.getUser('ct', 'kept')).toMatchObject({verified: true, metadata: {n: 1}});
+		} finally {
+			await store.close();
+			await pool.end();
+		}
+	});
+
 	it('uses a pool it is given and leaves it open on close', async () => {
 		const pool = new pg.Pool({connectionString: await cluster.createDatabase()});
 		const store = new PostgresStore({pool}, {sweepIntervalMs: 0});
@@ -172,5 +204,6 @@ describePostgres('PostgresStore', () => {
 
 	it('refuses a connection it cannot use with a clear error', () => {
 		expect(() => new PostgresStore({} as never)).toThrow('PostgresStore needs {connectionString} or {pool}');
+		expect(() => new PostgresStore({connectionString: 'postgres://localhost/x'}, {unverifiedRetentionHours: Number.NaN})).toThrow(/unverifiedRetentionHours/);
 	});
 });

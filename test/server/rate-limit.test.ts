@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
-import {createIdentityHandler} from '../../src/server/index';
+import {compoundKey} from '../../src/server/compound-key';
+import {createIdentityHandler, MemoryStore} from '../../src/server/index';
 import {clock, identifyBody, SECRET, serve} from './helpers';
 
 const time = clock('2026-11-21T12:00:00.000Z');
@@ -68,6 +69,40 @@ describe('rate limit per client IP', () => {
 		expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
 		const refused = await perIp.post('/v1/identify', identifyBody({anonymousId: randomUUID()}));
 		expect(refused.body.error.message).toMatch(/from this address/);
+	});
+
+	// Issue #30, item 4: each call of a flood from one address, with a fresh
+	// anonymous id, made a new visitor counter, and counting the address's
+	// counter did not refresh its place in the store's LRU: the new visitor
+	// counters pushed it out, and its count started again at 1.
+	const flood = async (store: MemoryStore, calls: number) => {
+		const handler = createIdentityHandler({clients: {ct_test: {secrets: [SECRET]}}, store, now: time.now, rateLimit: {max: 100, perIp: 20, windowMs: 60_000}});
+		const answers: Array<{anonymousId: string; status: number}> = [];
+		for (let call = 0; call < calls; call++) {
+			const anonymousId = randomUUID();
+			const request = new Request('http://127.0.0.1/v1/identify', {method: 'POST', body: JSON.stringify(identifyBody({anonymousId}))});
+			answers.push({anonymousId, status: (await handler(request, {clientIp: '203.0.113.7'})).status});
+		}
+
+		return answers;
+	};
+
+	it('answers no more than perIp calls from one address in a window, however many fresh visitor ids push at the store', async () => {
+		time.set('2026-11-21T13:00:00.000Z');
+		const answers = await flood(new MemoryStore({maxCounters: 10}), 200);
+		expect(answers.filter((answer) => answer.status !== 429)).toHaveLength(20);
+	});
+
+	it('makes no visitor counter for a call its address is refused', async () => {
+		time.set('2026-11-21T14:00:00.000Z');
+		const store = new MemoryStore();
+		const answers = await flood(store, 30);
+		const refused = answers.filter((answer) => answer.status === 429);
+		expect(refused).toHaveLength(10);
+		// Counted now for the first time in this window: the refused call counted nothing.
+		for (const {anonymousId} of refused) {
+			expect(store.countCalls([compoundKey('visitor', 'ct_test', anonymousId)], 60_000, time.now())).toEqual([1]);
+		}
 	});
 });
 

@@ -68,6 +68,35 @@ export function describeStoreContract(name: string, makeStore: () => IdentitySto
 			expect(after?.verifiedAt).toBe(T0.toISOString());
 		});
 
+		it('does not keep metadata or visitors an unsigned call planted once the user is verified', async () => {
+			const store = await makeStore();
+			const ct = client();
+			// Monitor mode: the attacker's unsigned call for the user id comes first.
+			await store.mergeUser(change(ct, {metadata: {email: 'attacker@example.com'}, anonymousId: 'attacker'}));
+			const verified = await store.mergeUser(change(ct, {metadata: {plan: 'pro'}, attributes: {role: 'admin'}, anonymousId: 'alice-visitor', verification: 'ok', now: at(1_000)}));
+			expect(verified).toMatchObject({ok: true, ignored: []});
+			expect(await store.getUser(ct, 'alice')).toMatchObject({
+				metadata: {plan: 'pro', role: 'admin'},
+				signedKeys: ['role'],
+				anonymousIds: ['alice-visitor'],
+				verified: true,
+				verifiedAt: at(1_000).toISOString(),
+				createdAt: T0.toISOString(),
+				applied: 2,
+			});
+			// And what the verified record holds, unsigned calls cannot change (rule 1).
+			await store.mergeUser(change(ct, {metadata: {email: 'attacker@example.com'}, anonymousId: 'attacker', now: at(2_000)}));
+			expect((await store.getUser(ct, 'alice'))?.metadata).toEqual({plan: 'pro', role: 'admin'});
+		});
+
+		it('measures a first verified call against the limit alone, not with what unsigned calls planted', async () => {
+			const store = await makeStore();
+			const ct = client();
+			await store.mergeUser(change(ct, {metadata: {junk: 'x'.repeat(600)}, maxMetadataBytes: 1_000}));
+			expect(await store.mergeUser(change(ct, {metadata: {bio: 'y'.repeat(600)}, verification: 'ok', maxMetadataBytes: 1_000}))).toMatchObject({ok: true});
+			expect((await store.getUser(ct, 'alice'))?.metadata).toEqual({bio: 'y'.repeat(600)});
+		});
+
 		it('lets signed attributes win over unsigned metadata, now and later', async () => {
 			const store = await makeStore();
 			const ct = client();
@@ -234,6 +263,26 @@ export function describeStoreContract(name: string, makeStore: () => IdentitySto
 			expect(total).toBe(60);
 			expect(recentFailures).toHaveLength(50);
 			expect(recentFailures[0].userId).toBe('u59');
+		});
+
+		it('sweeps records never verified once unverifiedRetentionHours (72) old, however active, and keeps verified ones of the same age', async () => {
+			const store = await makeStore();
+			const ct = client();
+			const hours = (count: number) => at(count * 3_600_000);
+			await store.mergeUser(change(ct, {userId: 'invented', metadata: {junk: 1}}));
+			await store.mergeUser(change(ct, {userId: 'invented', metadata: {junk: 2}, now: hours(71)}));
+			await store.mergeUser(change(ct, {userId: 'verified', verification: 'ok'}));
+			await store.mergeUser(change(ct, {userId: 'was-verified', verification: 'hash_missing'}));
+			await store.mergeUser(change(ct, {userId: 'was-verified', verification: 'ok', now: hours(1)}));
+			await store.mergeUser(change(ct, {userId: 'recent', now: hours(2)}));
+			await store.sweep(at(72 * 3_600_000 + 1_000));
+			expect(await store.getUser(ct, 'invented')).toBeUndefined();
+			expect(await store.getUser(ct, 'verified')).toMatchObject({verified: true});
+			expect(await store.getUser(ct, 'was-verified')).toMatchObject({verified: true, createdAt: T0.toISOString()});
+			expect(await store.getUser(ct, 'recent')).toBeDefined();
+			await store.sweep(hours(75));
+			expect(await store.getUser(ct, 'recent')).toBeUndefined();
+			expect(await store.getUser(ct, 'verified')).toBeDefined();
 		});
 
 		it('sweeps expired sessions and answers, and keeps live ones', async () => {

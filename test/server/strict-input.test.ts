@@ -1,6 +1,8 @@
-import {describe, expect, it} from 'vitest';
-import {signIdentity, SigningError, verifyIdentity} from '../../src/server/index';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {createIdentityHandler, type IdentityStore, MemoryStore, signIdentity, SigningError, startServer, verifyIdentity} from '../../src/server/index';
 import {hmacSha256} from '../../src/server/hmac';
+import {PostgresStore} from '../../src/server/postgres/index';
+import {describePostgres, type PostgresCluster, startPostgres} from '../support/postgres';
 import {identifyBody, SECRET, serve} from './helpers';
 
 const api = await serve();
@@ -70,4 +72,68 @@ describe('expirations are only YYYY-MM-DDTHH:mm:ss.sssZ', () => {
 			expect(answer.body.error).toMatchObject({code: 'invalid_request', field: 'expiration'});
 		}
 	});
+});
+
+// Issue #30, item 5: text no store can hold (PostgreSQL refuses U+0000 in
+// text and jsonb, and a lone surrogate in jsonb) reached PostgresStore and
+// failed there: 503 store_unavailable with Retry-After, so the SDK retried
+// a call that can never succeed and operators saw a database fault. It is
+// a 400 naming the field, on every store.
+const UNSTORABLE = ['bob\uD800', '\uDC00bob', 'bob\u0000'];
+const UNSTORABLE_CALLS: Array<[field: string, body: () => Record<string, unknown>]> = UNSTORABLE.flatMap((text) => [
+	['anonymousId', () => identifyBody({anonymousId: `a-${text}`})],
+	['messageId', () => identifyBody({messageId: `m-${text}`})],
+	['userId', () => identifyBody({userId: `u-${text}`})],
+	['metadata', () => identifyBody({metadata: {note: `n-${text}`}})],
+	['metadata', () => identifyBody({metadata: {[`k-${text}`]: 1}})],
+	['metadata', () => identifyBody({metadata: {deep: [{list: [`v-${text}`]}]}})],
+]);
+
+function describeUnstorableIds(name: string, makeStore: () => Promise<IdentityStore>, done: () => Promise<void> = async () => {}): void {
+	describe(`text no store can hold, on ${name}`, () => {
+		let url: string;
+		let close: () => Promise<void>;
+		beforeAll(async () => {
+			const server = await startServer(createIdentityHandler({clients: {ct_test: {secrets: [SECRET]}}, store: await makeStore()}));
+			url = server.url;
+			close = () => server.close();
+		});
+		afterAll(async () => {
+			await close?.();
+			await done();
+		});
+
+		it('answers 400 invalid_request naming the field, never a 503 the SDK would retry', async () => {
+			for (const [field, body] of UNSTORABLE_CALLS) {
+				const response = await fetch(`${url}/v1/identify`, {method: 'POST', headers: {'Content-Type': 'text/plain;charset=UTF-8'}, body: JSON.stringify(body())});
+				const answer = await response.json();
+				expect({field, status: response.status, error: answer.error}).toMatchObject({field, status: 400, error: {code: 'invalid_request', field}});
+				expect(response.headers.get('retry-after')).toBeNull();
+			}
+
+			// A well-formed pair (an emoji) is text like any other.
+			const fine = await fetch(`${url}/v1/identify`, {method: 'POST', body: JSON.stringify(identifyBody({anonymousId: 'a-😀', messageId: 'm-😀', metadata: {note: '😀'}}))});
+			expect(fine.status).toBe(200);
+		});
+	});
+}
+
+describeUnstorableIds('MemoryStore', async () => new MemoryStore());
+
+describePostgres('PostgresStore over HTTP', () => {
+	let cluster: PostgresCluster | undefined;
+	let store: PostgresStore | undefined;
+	describeUnstorableIds(
+		'PostgresStore',
+		async () => {
+			cluster = await startPostgres();
+			store = new PostgresStore({connectionString: await cluster.createDatabase()}, {sweepIntervalMs: 0});
+			await store.migrate();
+			return store;
+		},
+		async () => {
+			await store?.close();
+			await cluster?.remove();
+		},
+	);
 });

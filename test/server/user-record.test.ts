@@ -6,7 +6,7 @@ import {identifyBody, SECRET, serve} from './helpers';
 // Issue 8, item 1: identify calls for one user id, each from a fresh
 // visitor and each adding new metadata keys, used to grow one record
 // without bound. Default settings here: the defaults are what protect.
-const api = await serve({store: new MemoryStore({maxUsers: 50})});
+const api = await serve({store: new MemoryStore({maxUsers: 50, maxUnverifiedUsers: 50})});
 
 // About 4 KiB of new keys per call: four calls fill a record's 16 KiB.
 const bloat = (call: number) => Object.fromEntries(Array.from({length: 100}, (_, index) => [`k${call}_${index}`, 'x'.repeat(24)]));
@@ -16,7 +16,7 @@ describe('one user record cannot be bloated', () => {
 	it('refuses (400, naming the 16 KiB limit) a call that would make the merged metadata too large, and changes nothing', async () => {
 		const answers = [];
 		for (let call = 0; call < 6; call++) {
-			answers.push(await api.post('/v1/identify', identifyBody({userId: 'bloated', anonymousId: randomUUID(), metadata: bloat(call)})));
+			answers.push(await api.post('/v1/identify', identifyBody({userId: 'bloated', anonymousId: randomUUID(), metadata: bloat(call), hash: signIdentity('bloated', SECRET).hash})));
 		}
 
 		const refused = answers.find((answer) => answer.status !== 200)!;
@@ -26,6 +26,22 @@ describe('one user record cannot be bloated', () => {
 		const record = recordOf('bloated')!;
 		expect(Buffer.byteLength(JSON.stringify(record.metadata))).toBeLessThanOrEqual(16 * 1024);
 		expect(record.applied).toBe(answers.filter((answer) => answer.status === 200).length);
+	});
+
+	it('does not let unsigned calls store more than 4 KiB of metadata for a user id, and says that verifying allows 16 KiB', async () => {
+		const first = await api.post('/v1/identify', identifyBody({userId: 'invented-1', metadata: bloat(0)}));
+		expect(first.status).toBe(200);
+		const refused = await api.post('/v1/identify', identifyBody({userId: 'invented-1', metadata: bloat(1)}));
+		expect(refused.status).toBe(400);
+		expect(refused.body.error).toMatchObject({code: 'invalid_request', field: 'metadata'});
+		expect(refused.body.error.message).toMatch(/4096 bytes \(4 KiB\).*not verified.*verify the user.*16384 bytes \(16 KiB\)/);
+		expect(recordOf('invented-1')!.metadata).toEqual(bloat(0));
+		// Alone past 4 KiB: no record at all.
+		expect((await api.post('/v1/identify', identifyBody({userId: 'invented-2', metadata: {...bloat(0), ...bloat(1)}}))).status).toBe(400);
+		expect(recordOf('invented-2')).toBeUndefined();
+		// The real user, verified, may store it.
+		const verified = await api.post('/v1/identify', identifyBody({userId: 'invented-2', metadata: {...bloat(0), ...bloat(1)}, hash: signIdentity('invented-2', SECRET).hash}));
+		expect(verified.status).toBe(200);
 	});
 
 	it('meets a 429 within 300 unsigned calls for one user id from 300 visitors in a minute', async () => {
@@ -50,12 +66,12 @@ describe('one user record cannot be bloated', () => {
 		expect(answer.body.verified).toBe(true);
 	});
 
-	it('keeps at most maxUsers records in a MemoryStore, however many user ids come', async () => {
+	it('keeps at most maxUnverifiedUsers records never verified in a MemoryStore, however many user ids come', async () => {
 		for (let call = 0; call < 80; call++) {
 			await api.post('/v1/identify', identifyBody({userId: `many-${call}`}));
 		}
 
-		expect(api.store.users().length).toBe(50);
+		expect(api.store.users().filter((record) => record.verifiedAt === null).length).toBe(50);
 	});
 });
 
@@ -80,6 +96,18 @@ describe('monitor mode cannot rewrite a verified user', () => {
 		expect(after).toMatchObject({metadata: {email: 'alice@example.com', plan: 'pro'}, anonymousIds: [alice], verified: true, verification: 'ok'});
 		expect(after.applied).toBe(before.applied);
 		expect(after.unverifiedCalls).toBe(21);
+	});
+
+	it('does not keep metadata an unsigned call planted once the user is verified', async () => {
+		// The attacker knows user 1042's id, not their hash: in monitor mode the call is answered.
+		const planted = await api.post('/v1/identify', identifyBody({userId: '1042', anonymousId: 'attacker', metadata: {email: 'attacker@example.com'}}));
+		expect(planted.body.verified).toBe(false);
+		const real = randomUUID();
+		const verified = await api.post('/v1/identify', identifyBody({userId: '1042', anonymousId: real, metadata: {plan: 'pro'}, hash: signIdentity('1042', SECRET).hash}));
+		expect(verified.body.verified).toBe(true);
+		expect(recordOf('1042')).toMatchObject({metadata: {plan: 'pro'}, anonymousIds: [real], verified: true});
+		await api.post('/v1/identify', identifyBody({userId: '1042', anonymousId: 'attacker', metadata: {email: 'attacker@example.com'}}));
+		expect(recordOf('1042')!.metadata).toEqual({plan: 'pro'});
 	});
 
 	it('still applies the next verified call', async () => {

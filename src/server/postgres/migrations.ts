@@ -124,6 +124,20 @@ CREATE TABLE signet_outcome_counts (
 CREATE INDEX signet_outcome_counts_hour ON signet_outcome_counts (hour);
 `,
 	},
+	{
+		version: 3,
+		sql: `
+-- User records never verified are deleted by the sweep once they are
+-- unverifiedRetentionHours old (in monitor mode anyone with the client
+-- token can make one per user id it invents); the sweep finds them by this
+-- index, which holds only those rows. On created_at, not updated_at: every
+-- identify sets updated_at, and an index on a column an UPDATE changes
+-- rules out PostgreSQL's HOT updates (a new primary-key entry per
+-- identify, for verified users too); created_at never changes, and
+-- verified_at in the predicate only once. An index only: no row changes.
+CREATE INDEX signet_users_unverified ON signet_users (created_at) WHERE verified_at IS NULL;
+`,
+	},
 ];
 
 // Any constant will do, as long as it is this one: every process that

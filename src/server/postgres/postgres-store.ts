@@ -38,6 +38,15 @@ export type PostgresStoreOptions = {
 	 */
 	outcomeRetentionMs?: number;
 	/**
+	 * How long a user record never verified is kept after it was created:
+	 * the sweep deletes it then (by a partial index, schema version 3). In
+	 * monitor mode anyone with the client token can make such rows, one per
+	 * user id it invents, and calls cannot keep one alive; verified records
+	 * are never deleted.
+	 * @default 72
+	 */
+	unverifiedRetentionHours?: number;
+	/**
 	 * Connections in the pool the store creates from a connection string
 	 * (a pool you pass is used as it is).
 	 * @default 10
@@ -98,6 +107,7 @@ export class PostgresStore implements IdentityStore {
 	readonly #pool: PostgresPool;
 	readonly #ownsPool: boolean;
 	readonly #outcomeRetentionMs: number;
+	readonly #unverifiedRetentionMs: number;
 	readonly #timer: ReturnType<typeof setInterval> | undefined;
 	readonly #merges: Batches<UserChange, MergeResult>;
 	readonly #identifies: Batches<IdentifyWrite, MergeResult>;
@@ -108,9 +118,13 @@ export class PostgresStore implements IdentityStore {
 	#closed: Promise<void> | undefined;
 
 	constructor(connection: PostgresConnection, options: PostgresStoreOptions = {}) {
-		const {sweepIntervalMs = 60_000, outcomeRetentionMs = 7 * 24 * HOUR_MS, maxConnections = 10, onSweepError, now = () => new Date()} = options;
+		const {sweepIntervalMs = 60_000, outcomeRetentionMs = 7 * 24 * HOUR_MS, unverifiedRetentionHours = 72, maxConnections = 10, onSweepError, now = () => new Date()} = options;
 		if (!(sweepIntervalMs >= 0) || !(outcomeRetentionMs > 0) || !(maxConnections >= 1)) {
 			throw new TypeError('PostgresStore: sweepIntervalMs must be at least 0, outcomeRetentionMs above 0 and maxConnections at least 1');
+		}
+
+		if (typeof unverifiedRetentionHours !== 'number' || !(unverifiedRetentionHours > 0) || !Number.isFinite(unverifiedRetentionHours)) {
+			throw new TypeError('PostgresStore: unverifiedRetentionHours must be a finite number of hours above 0');
 		}
 
 		if (connection?.pool !== undefined) {
@@ -131,6 +145,7 @@ export class PostgresStore implements IdentityStore {
 		}
 
 		this.#outcomeRetentionMs = outcomeRetentionMs;
+		this.#unverifiedRetentionMs = unverifiedRetentionHours * HOUR_MS;
 		// One user's calls go in different statements: an upsert changes a row once.
 		const user = ({clientToken, userId}: UserChange) => compoundKey(clientToken, userId);
 		this.#merges = new Batches({...BATCH, key: user, run: (changes) => this.#mergeUsers(changes)});
@@ -279,7 +294,8 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	async sweep(now: Date): Promise<void> {
-		await this.#run('signet_sweep', sql.SWEEP, [now, new Date(now.getTime() - this.#outcomeRetentionMs)]);
+		const time = now.getTime();
+		await this.#run('signet_sweep', sql.SWEEP, [now, new Date(time - this.#outcomeRetentionMs), new Date(time - this.#unverifiedRetentionMs)]);
 	}
 
 	// Named statements are parsed and planned once per connection.
@@ -366,7 +382,8 @@ export class PostgresStore implements IdentityStore {
 
 // Runs `run` once per maxMetadataBytes among the changes (a statement
 // takes one), on those changes and their indexes, and answers in the
-// changes' order. In practice there is one: the API's setting.
+// changes' order. In practice there are two, the API's settings: a
+// verified call's and an unverified one's (MAX_UNVERIFIED_METADATA_BYTES).
 async function byLimit<T>(changes: UserChange[], run: (group: UserChange[], indexes: number[]) => Promise<T[]>): Promise<T[]> {
 	const limit = changes[0].maxMetadataBytes;
 	if (changes.every((change) => change.maxMetadataBytes === limit)) {

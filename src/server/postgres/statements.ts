@@ -58,11 +58,15 @@ const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true) = 'off'`;
 // over it, `signed_keys` the attributes' keys, `anonymous_ids` the one id.
 // Rule 1: a verified record refuses what an unverified call would change.
 const FROZEN = `(u.verified_at IS NOT NULL AND EXCLUDED.verification <> 'ok')`;
+// Rule 2, a record never verified and its first verified call: what
+// unverified calls wrote is dropped, and the call's own row (its metadata
+// and attributes, their keys, its one anonymous id) is the record.
+const FRESH = `(u.verified_at IS NULL AND EXCLUDED.verification = 'ok')`;
 // Rule 2: the call's keys that are not signed, then its attributes, over
 // the old metadata; i.e. all of them but the keys signed before that this
-// call does not sign again.
-const MERGED = `(u.metadata || (EXCLUDED.metadata - CASE WHEN cardinality(EXCLUDED.signed_keys) = 0 THEN u.signed_keys
-	ELSE ARRAY(SELECT k FROM unnest(u.signed_keys) AS k WHERE k <> ALL (EXCLUDED.signed_keys)) END))`;
+// call does not sign again. On a FRESH record, the call's alone.
+const MERGED = `CASE WHEN ${FRESH} THEN EXCLUDED.metadata ELSE (u.metadata || (EXCLUDED.metadata - CASE WHEN cardinality(EXCLUDED.signed_keys) = 0 THEN u.signed_keys
+	ELSE ARRAY(SELECT k FROM unnest(u.signed_keys) AS k WHERE k <> ALL (EXCLUDED.signed_keys)) END)) END`;
 // Rule 3, whether a JSON value fits in `max` bytes: signet_json_fits answers
 // that, but it is an SQL function PostgreSQL cannot inline, so each
 // statement that calls it parses and plans its body again (a sixth of the
@@ -84,7 +88,8 @@ const CHANGE: Array<[string, string]> = [
 ];
 
 /**
- * Applies calls to users' records (rules 1 to 4 of `UserChange`), one
+ * Applies calls to users' records (rules 1 to 4 of `UserChange`, a first
+ * verified call on a record never verified starting it afresh), one
  * INSERT … ON CONFLICT DO UPDATE over `input`, so two instances merging
  * into one user at once both land; at most one call per user (an upsert
  * changes a row once). A call gets no row back only when its merged
@@ -109,9 +114,9 @@ WHERE ${fits('fresh', max)}
 ORDER BY client_token, user_id
 ON CONFLICT (client_token, user_id) DO UPDATE SET
 	metadata = CASE WHEN ${FROZEN} THEN u.metadata ELSE ${MERGED} END,
-	signed_keys = CASE WHEN ${FROZEN} THEN u.signed_keys
+	signed_keys = CASE WHEN ${FROZEN} THEN u.signed_keys WHEN ${FRESH} THEN EXCLUDED.signed_keys
 		ELSE u.signed_keys || ARRAY(SELECT k FROM unnest(EXCLUDED.signed_keys) AS k WHERE k <> ALL (u.signed_keys)) END,
-	anonymous_ids = CASE WHEN ${FROZEN} THEN u.anonymous_ids
+	anonymous_ids = CASE WHEN ${FROZEN} THEN u.anonymous_ids WHEN ${FRESH} THEN EXCLUDED.anonymous_ids
 		ELSE ${SEEN}[greatest(cardinality(${SEEN}) - ${ids}::integer + 1, 1):] END,
 	verified = CASE WHEN ${FROZEN} THEN u.verified ELSE EXCLUDED.verified END,
 	verification = CASE WHEN ${FROZEN} THEN u.verification ELSE EXCLUDED.verification END,
@@ -340,10 +345,12 @@ SELECT
 
 /**
  * Forgets what has expired, every table by its expiry index, in one
- * statement. $1 now, $2 the oldest outcome kept.
+ * statement: also the user records never verified created before $3 (by
+ * the partial index of migration 3; verified records stay). $1 now, $2
+ * the oldest outcome kept, $3 the oldest record never verified kept.
  *
  * @example
- * await pool.query({text: SWEEP, values: [now, keepOutcomesSince]});
+ * await pool.query({text: SWEEP, values: [now, keepOutcomesSince, keepUnverifiedSince]});
  */
 export const SWEEP = `
 WITH sessions AS (DELETE FROM signet_sessions WHERE expires_at <= $1),
@@ -351,5 +358,6 @@ WITH sessions AS (DELETE FROM signet_sessions WHERE expires_at <= $1),
 	counters AS (DELETE FROM signet_counters WHERE expires_at <= $1),
 	outcomes AS (DELETE FROM signet_outcome_counts WHERE hour < $2),
 	outcomes_v1 AS (DELETE FROM signet_outcomes WHERE hour < $2),
-	failures AS (DELETE FROM signet_failures WHERE at < $2)
+	failures AS (DELETE FROM signet_failures WHERE at < $2),
+	unverified AS (DELETE FROM signet_users WHERE verified_at IS NULL AND created_at < $3)
 SELECT 1`;
