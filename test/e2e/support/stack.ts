@@ -1,6 +1,7 @@
 // The customer's site and the identity API of a browser suite, started for
 // the file and closed after it, plus the pages the suites load.
 import {readFileSync} from 'node:fs';
+import type {BrowserContext} from 'playwright-core';
 import {afterAll, beforeAll, beforeEach} from 'vitest';
 import {type Api, startApi} from './api';
 import {type PageServer, startPageServer} from './page-server';
@@ -38,6 +39,18 @@ export function esmPage(): string {
 <script type="importmap">${JSON.stringify({imports})}</script>
 <script type="module">import * as signet from 'signet-js'; window.signet = signet;</script>
 </head><body></body></html>`;
+}
+
+/**
+ * Logs a browser context in on the page server as `userId`, as the
+ * customer's login would (a session cookie): from then on the page's /sign
+ * signs that user, and no other.
+ */
+export async function logIn(context: BrowserContext, pages: PageServer, userId: string): Promise<void> {
+	const response = await context.request.post(`${pages.url}/login`, {data: userId});
+	if (response.status() !== 204) {
+		throw new Error(`login as ${userId} answered ${response.status()}`);
+	}
 }
 
 export type Stack = {pages: PageServer; api: Api};
