@@ -166,6 +166,22 @@ describe('the example site and the reference API', () => {
 		expect((await fetch(`${demo.siteUrl}/api/signet-identity?mistake=toString`, {headers: {Cookie: cookie}})).status).toBe(400);
 	});
 
+	it('gives a forged login cookie no signed identity: naming another user by hand is being logged out', async () => {
+		const ada = await logIn('ada');
+		const mac = ada.slice('demo_user=ada.'.length);
+		// First the cookie anyone can write by hand, then Ada's MAC moved to Grace, cut, lengthened, or followed by more.
+		const forged = ['demo_user=grace', `demo_user=grace.${mac}`, 'demo_user=grace.', `demo_user=ada.${mac.slice(0, -1)}`, `demo_user=ada.${mac}x`, `demo_user=ada.${mac}.grace`];
+		for (const cookie of forged) {
+			expect((await fetch(`${demo.siteUrl}/api/signet-identity`, {headers: {Cookie: cookie}})).status, cookie).toBe(401);
+			expect((await fetch(`${demo.siteUrl}/api/signet-token`, {headers: {Cookie: cookie}})).status, cookie).toBe(401);
+			expect(await (await fetch(`${demo.siteUrl}/api/me`, {headers: {Cookie: cookie}})).json(), cookie).toEqual({user: null});
+		}
+
+		// The genuine cookie, the login and its MAC, still signs its own user.
+		expect(ada).toMatch(/^demo_user=ada\.[\w-]{43}$/);
+		expect((await signedIdentity(ada)).userId).toBe('1042');
+	});
+
 	it('refuses a login posted from another origin', async () => {
 		const response = await fetch(`${demo.siteUrl}/api/login`, {
 			method: 'POST',

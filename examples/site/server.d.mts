@@ -5,7 +5,10 @@ export const UMD_PATH: string;
 export function startSite(options: {
 	apiUrl: string;
 	secret: string;
+	adminKey?: string;
 	clientToken?: string;
+	/** Signs the login cookie; random per start by default. */
+	cookieKey?: string | Buffer;
 	port?: number;
 	host?: string;
 	log?: (line: string) => void;
