@@ -8,6 +8,7 @@ import {request as httpRequest} from 'node:http';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {type RunningDemo, startDemo} from '../examples/demo.mjs';
+import {asyncSnippet, subresourceIntegrity} from '../src/server/index';
 
 const SECRET = 'sk_demo_test_V7r2Qp9sLx4Nw8Kd';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -194,10 +195,11 @@ describe('the example site and the reference API', () => {
 });
 
 describe('the pages', () => {
-	it('puts the async snippet into the page with the address of the served UMD', async () => {
+	it('puts the async snippet into the page with the address of the served UMD, pinned with its integrity', async () => {
 		const page = await (await fetch(demo.siteUrl)).text();
-		const snippet = (await readFile(`${ROOT}dist/snippet.min.js`, 'utf8')).trim();
-		expect(page).toContain(snippet.replace('SIGNET_UMD_URL', '/dist/signet.umd.js'));
+		const integrity = subresourceIntegrity(await readFile(`${ROOT}dist/signet.umd.js`));
+		expect(page).toContain(asyncSnippet('/dist/signet.umd.js', {integrity, code: await readFile(`${ROOT}dist/snippet.min.js`, 'utf8')}));
+		expect(page).toContain(`.integrity="${integrity}"`);
 		expect(page).not.toContain('SIGNET_UMD_URL');
 		expect((await fetch(`${demo.siteUrl}/dist/signet.umd.js`)).status).toBe(200);
 	});

@@ -6,7 +6,7 @@ import {readFile} from 'node:fs/promises';
 import {createServer} from 'node:http';
 import {dirname, extname, join, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {signIdentity, signIdentityToken} from '../../dist/server.mjs';
+import {asyncSnippet, signIdentity, signIdentityToken, subresourceIntegrity} from '../../dist/server.mjs';
 import {USERS, userByLogin} from './users.mjs';
 
 const SITE = dirname(fileURLToPath(import.meta.url));
@@ -255,8 +255,8 @@ async function login(request, response, {cookieKey, log}) {
 
 async function page(response, name, {apiUrl, apiOrigin, clientToken}, method) {
 	const nonce = randomBytes(16).toString('base64');
-	const umdUrl = UMD_PATH;
-	const snippet = (await readFile(join(ROOT, 'dist/snippet.min.js'), 'utf8')).trim().replace('SIGNET_UMD_URL', umdUrl);
+	// Pinned with Subresource Integrity: the browser runs only the signet.umd.js this snippet was made for.
+	const snippet = asyncSnippet(UMD_PATH, {integrity: subresourceIntegrity(await readFile(join(ROOT, 'dist/signet.umd.js')))});
 	const values = {nonce, clientToken, apiHost: apiUrl, snippet};
 	const html = (await readFile(join(SITE, name), 'utf8')).replace(/\{\{(\w+)\}\}/g, (match, key) => {
 		if (!(key in values)) {
