@@ -8,6 +8,7 @@ import {request as httpRequest} from 'node:http';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {type RunningDemo, startDemo} from '../examples/demo.mjs';
+import {asyncSnippet, subresourceIntegrity} from '../src/server/index';
 
 const SECRET = 'sk_demo_test_V7r2Qp9sLx4Nw8Kd';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -166,6 +167,22 @@ describe('the example site and the reference API', () => {
 		expect((await fetch(`${demo.siteUrl}/api/signet-identity?mistake=toString`, {headers: {Cookie: cookie}})).status).toBe(400);
 	});
 
+	it('gives a forged login cookie no signed identity: naming another user by hand is being logged out', async () => {
+		const ada = await logIn('ada');
+		const mac = ada.slice('demo_user=ada.'.length);
+		// First the cookie anyone can write by hand, then Ada's MAC moved to Grace, cut, lengthened, or followed by more.
+		const forged = ['demo_user=grace', `demo_user=grace.${mac}`, 'demo_user=grace.', `demo_user=ada.${mac.slice(0, -1)}`, `demo_user=ada.${mac}x`, `demo_user=ada.${mac}.grace`];
+		for (const cookie of forged) {
+			expect((await fetch(`${demo.siteUrl}/api/signet-identity`, {headers: {Cookie: cookie}})).status, cookie).toBe(401);
+			expect((await fetch(`${demo.siteUrl}/api/signet-token`, {headers: {Cookie: cookie}})).status, cookie).toBe(401);
+			expect(await (await fetch(`${demo.siteUrl}/api/me`, {headers: {Cookie: cookie}})).json(), cookie).toEqual({user: null});
+		}
+
+		// The genuine cookie, the login and its MAC, still signs its own user.
+		expect(ada).toMatch(/^demo_user=ada\.[\w-]{43}$/);
+		expect((await signedIdentity(ada)).userId).toBe('1042');
+	});
+
 	it('refuses a login posted from another origin', async () => {
 		const response = await fetch(`${demo.siteUrl}/api/login`, {
 			method: 'POST',
@@ -178,10 +195,11 @@ describe('the example site and the reference API', () => {
 });
 
 describe('the pages', () => {
-	it('puts the async snippet into the page with the address of the served UMD', async () => {
+	it('puts the async snippet into the page with the address of the served UMD, pinned with its integrity', async () => {
 		const page = await (await fetch(demo.siteUrl)).text();
-		const snippet = (await readFile(`${ROOT}dist/snippet.min.js`, 'utf8')).trim();
-		expect(page).toContain(snippet.replace('SIGNET_UMD_URL', '/dist/signet.umd.js'));
+		const integrity = subresourceIntegrity(await readFile(`${ROOT}dist/signet.umd.js`));
+		expect(page).toContain(asyncSnippet('/dist/signet.umd.js', {integrity, code: await readFile(`${ROOT}dist/snippet.min.js`, 'utf8')}));
+		expect(page).toContain(`.integrity="${integrity}"`);
 		expect(page).not.toContain('SIGNET_UMD_URL');
 		expect((await fetch(`${demo.siteUrl}/dist/signet.umd.js`)).status).toBe(200);
 	});

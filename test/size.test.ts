@@ -4,6 +4,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {gzipSync} from 'node:zlib';
 import {describe, expect, it} from 'vitest';
+import {asyncSnippet, subresourceIntegrity} from '../src/server/index';
 
 const BROWSER_FILES = ['dist/signet.umd.js', 'dist/signet.mjs', 'dist/snippet.min.js'];
 
@@ -40,6 +41,14 @@ describe('size budgets', () => {
 		const code = read('dist/snippet.min.js').replace('SIGNET_UMD_URL', 'https://cdn.jsdelivr.net/npm/signet-js@0.1.0/dist/signet.umd.js');
 		const size = Buffer.byteLength(code);
 		console.log(`dist/snippet.min.js: ${size} bytes minified (${gzip9(code)} gzip -9), budget 600`);
+		expect(size).toBeLessThanOrEqual(600);
+	});
+
+	it('keeps the snippet pinned with Subresource Integrity within 600 bytes too', () => {
+		const integrity = subresourceIntegrity(readFileSync(new URL('../dist/signet.umd.js', import.meta.url)));
+		const code = asyncSnippet('https://cdn.jsdelivr.net/npm/signet-js@0.1.0/dist/signet.umd.js', {integrity, code: read('dist/snippet.min.js')});
+		const size = Buffer.byteLength(code);
+		console.log(`the snippet pinned with SRI: ${size} bytes minified, budget 600`);
 		expect(size).toBeLessThanOrEqual(600);
 	});
 });

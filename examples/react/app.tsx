@@ -2,7 +2,10 @@
 // page asks its backend for the signed identity of the logged-in user and
 // hands it to Signet; the widget shows the personalised greeting once the
 // API has verified the hash, and the fallbacks otherwise (?tamper=1 changes
-// one character of the hash to show that). Bundle it with esbuild:
+// one character of the hash to show that). The page names no user: the
+// backend signs the one its session says is logged in, so an endpoint that
+// signed an id from the page would let anyone sign as anyone. Bundle it
+// with esbuild:
 //   npx esbuild examples/react/app.tsx --bundle --jsx=automatic --outfile=react.js
 import {useEffect} from 'react';
 import {createRoot} from 'react-dom/client';
@@ -11,22 +14,27 @@ import {SignetProvider, useIdentity, useSignet, useVariable} from 'signet-js/rea
 // The page's settings come from its <meta> tags, written by its server.
 const meta = (name: string) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
 
-function Widget({userId, tamper}: {userId: string; tamper: boolean}) {
+function Widget({tamper}: {tamper: boolean}) {
 	const signet = useSignet();
 	const {status, error} = useIdentity();
 	const greeting = useVariable('greeting', 'Welcome!');
 	const plan = useVariable('plan', 'free');
 	useEffect(() => {
-		// Your backend signs the id of the user it has logged in (signIdentity from signet-js/server).
-		fetch(`${meta('signet-sign-url')}?userId=${encodeURIComponent(userId)}`)
-			.then((response) => response.json() as Promise<{userId: string; hash: string; expiration?: string}>)
-			.then(({userId: signed, hash, expiration}) => {
-				const sent = tamper ? (hash[0] === 'a' ? 'b' : 'a') + hash.slice(1) : hash;
-				return signet.identifyUser(signed, {page: 'react'}, {hash: sent, expiration});
+		// Your backend signs the user of its session (signIdentity from signet-js/server), with the
+		// session cookie the browser sends; it answers 401 when nobody is logged in.
+		fetch(meta('signet-sign-url'), {credentials: 'same-origin'})
+			.then((response) => {
+				if (!response.ok) throw new Error(`not signed: ${response.status}`);
+				return response.json() as Promise<{userId: string; hash: string; expiration?: string}>;
 			})
-			// A refusal is in useIdentity() (status 'rejected'), and the page goes on with the fallbacks.
+			.then(({userId, hash, expiration}) => {
+				const sent = tamper ? (hash[0] === 'a' ? 'b' : 'a') + hash.slice(1) : hash;
+				return signet.identifyUser(userId, {page: 'react'}, {hash: sent, expiration});
+			})
+			// A refusal is in useIdentity() (status 'rejected'); logged out, the visitor stays anonymous.
+			// Either way the page goes on with the fallbacks.
 			.catch(() => {});
-	}, [signet, userId, tamper]);
+	}, [signet, tamper]);
 	return (
 		<section>
 			<p id="status">{status}</p>
@@ -40,6 +48,6 @@ function Widget({userId, tamper}: {userId: string; tamper: boolean}) {
 const query = new URLSearchParams(location.search);
 createRoot(document.getElementById('root')!).render(
 	<SignetProvider options={{clientToken: meta('signet-client-token'), apiHost: meta('signet-api-host')}}>
-		<Widget userId={query.get('userId') ?? '42'} tamper={query.has('tamper')} />
+		<Widget tamper={query.has('tamper')} />
 	</SignetProvider>,
 );

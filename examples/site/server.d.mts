@@ -6,7 +6,10 @@ export function startSite(options: {
 	apiUrl: string;
 	secret: string;
 	tokenSecret: string;
+	adminKey?: string;
 	clientToken?: string;
+	/** Signs the login cookie; random per start by default. */
+	cookieKey?: string | Buffer;
 	port?: number;
 	host?: string;
 	log?: (line: string) => void;

@@ -1,12 +1,12 @@
 // The example customer's backend: a fake login, the one endpoint that signs
 // the logged-in user for Signet, and the pages. The private key lives in
 // this process only: no page, asset or log line ever holds it (or a hash).
-import {createHmac, randomBytes} from 'node:crypto';
+import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {createServer} from 'node:http';
 import {dirname, extname, join, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {signIdentity, signIdentityToken} from '../../dist/server.mjs';
+import {asyncSnippet, signIdentity, signIdentityToken, subresourceIntegrity} from '../../dist/server.mjs';
 import {USERS, userByLogin} from './users.mjs';
 
 const SITE = dirname(fileURLToPath(import.meta.url));
@@ -51,14 +51,15 @@ const MISTAKES = {
 /**
  * Starts the example customer site on loopback.
  *
- * @param {{apiUrl: string, secret: string, tokenSecret: string, adminKey?: string, clientToken?: string, port?: number, host?: string, log?: (line: string) => void}} options
+ * @param {{apiUrl: string, secret: string, tokenSecret: string, adminKey?: string, clientToken?: string, cookieKey?: string | Buffer, port?: number, host?: string, log?: (line: string) => void}} options
  *   `apiUrl`: the identity API the page talks to (its `apiHost`); `secret`: the client's hash key and `tokenSecret` its token key (a key has one use), used here only to sign;
- *   `adminKey`: the client's admin key, with which this backend reads the API's readiness report for the page's panel.
+ *   `adminKey`: the client's admin key, with which this backend reads the API's readiness report for the page's panel;
+ *   `cookieKey`: the key that signs the login cookie (random per start by default, which logs everyone out on a restart).
  * @returns {Promise<{url: string, port: number, close(): Promise<void>}>}
  * @example
  * const site = await startSite({apiUrl: 'http://127.0.0.1:8787', secret: process.env.SIGNET_SECRET, tokenSecret: process.env.SIGNET_TOKEN_SECRET, port: 8080});
  */
-export async function startSite({apiUrl, secret, tokenSecret, adminKey, clientToken = 'ct_demo', port = 0, host = '127.0.0.1', log = () => {}}) {
+export async function startSite({apiUrl, secret, tokenSecret, adminKey, clientToken = 'ct_demo', cookieKey = randomBytes(32), port = 0, host = '127.0.0.1', log = () => {}}) {
 	if (typeof apiUrl !== 'string' || !/^https?:\/\//.test(apiUrl)) {
 		throw new TypeError('startSite needs apiUrl, the http(s) address of the identity API');
 	}
@@ -71,7 +72,11 @@ export async function startSite({apiUrl, secret, tokenSecret, adminKey, clientTo
 		throw new TypeError('startSite needs tokenSecret, the private key that signs identity tokens (never the hash key)');
 	}
 
-	const config = {apiUrl: apiUrl.replace(/\/+$/, ''), apiOrigin: new URL(apiUrl).origin, secret, tokenSecret, adminKey, clientToken, log};
+	if (!(typeof cookieKey === 'string' || Buffer.isBuffer(cookieKey)) || cookieKey.length === 0) {
+		throw new TypeError('startSite needs cookieKey, when given, as a non-empty string or Buffer');
+	}
+
+	const config = {apiUrl: apiUrl.replace(/\/+$/, ''), apiOrigin: new URL(apiUrl).origin, secret, tokenSecret, adminKey, clientToken, cookieKey, log};
 	const server = createServer((request, response) => {
 		handle(request, response, config).catch((error) => {
 			log(`site: ${request.method} ${pathOf(request)} failed: ${error?.name ?? 'Error'}`);
@@ -119,7 +124,7 @@ async function handle(request, response, config) {
 	}
 
 	if (pathname === '/api/me' && read) {
-		const user = currentUser(request);
+		const user = currentUser(request, config);
 		return send(response, 200, {user: user ? publicUser(user) : null});
 	}
 
@@ -164,8 +169,9 @@ async function handle(request, response, config) {
 // The endpoint the page asks for the logged-in user's signed identity:
 // the only place the private key is used. ?ttl=N signs a hash that expires
 // in N seconds (refreshIdentity asks again before then).
-function signedIdentity(request, response, {secret, log}) {
-	const user = currentUser(request);
+function signedIdentity(request, response, config) {
+	const {secret, log} = config;
+	const user = currentUser(request, config);
 	if (!user) {
 		return send(response, 401, {error: 'not_logged_in'});
 	}
@@ -216,8 +222,9 @@ async function readiness(response, {apiUrl, adminKey, clientToken}) {
 
 // Step 4: an identity token that signs the user's plan with the id, so the
 // page cannot give itself another one. For this API only (aud), for an hour.
-async function signedToken(request, response, {tokenSecret, clientToken, log}) {
-	const user = currentUser(request);
+async function signedToken(request, response, config) {
+	const {tokenSecret, clientToken, log} = config;
+	const user = currentUser(request, config);
 	if (!user) {
 		return send(response, 401, {error: 'not_logged_in'});
 	}
@@ -230,7 +237,7 @@ async function signedToken(request, response, {tokenSecret, clientToken, log}) {
 	return send(response, 200, {userId: String(user.id), token});
 }
 
-async function login(request, response, {log}) {
+async function login(request, response, {cookieKey, log}) {
 	// JSON only and same origin: another site cannot log a visitor in.
 	if (!sameOrigin(request) || !/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
 		return send(response, 403, {error: 'cross_origin'});
@@ -247,13 +254,13 @@ async function login(request, response, {log}) {
 	}
 
 	log(`site: login ${user.login} (user ${user.id})`);
-	return send(response, 200, {user: publicUser(user)}, {'Set-Cookie': `${COOKIE}=${user.login}; Path=/; HttpOnly; SameSite=Lax`});
+	return send(response, 200, {user: publicUser(user)}, {'Set-Cookie': `${COOKIE}=${loginCookie(user.login, cookieKey)}; Path=/; HttpOnly; SameSite=Lax`});
 }
 
 async function page(response, name, {apiUrl, apiOrigin, clientToken}, method) {
 	const nonce = randomBytes(16).toString('base64');
-	const umdUrl = UMD_PATH;
-	const snippet = (await readFile(join(ROOT, 'dist/snippet.min.js'), 'utf8')).trim().replace('SIGNET_UMD_URL', umdUrl);
+	// Pinned with Subresource Integrity: the browser runs only the signet.umd.js this snippet was made for.
+	const snippet = asyncSnippet(UMD_PATH, {integrity: subresourceIntegrity(await readFile(join(ROOT, 'dist/signet.umd.js')))});
 	const values = {nonce, clientToken, apiHost: apiUrl, snippet};
 	const html = (await readFile(join(SITE, name), 'utf8')).replace(/\{\{(\w+)\}\}/g, (match, key) => {
 		if (!(key in values)) {
@@ -307,13 +314,32 @@ function hmac(key, message) {
 	return createHmac('sha256', key).update(message).digest('hex');
 }
 
-function currentUser(request) {
+// The login cookie is `<login>.<HMAC-SHA256 of it, base64url>`: whoever sets
+// the cookie by hand to another login gets no one's signature, because only
+// this server can make the MAC. Anything that does not verify is logged out.
+function loginCookie(login, cookieKey) {
+	return `${login}.${cookieMac(login, cookieKey)}`;
+}
+
+function cookieMac(login, cookieKey) {
+	return createHmac('sha256', cookieKey).update(`${COOKIE}\n${login}`).digest('base64url');
+}
+
+function currentUser(request, {cookieKey}) {
 	const cookie = request.headers.cookie ?? '';
-	const login = cookie
+	const value = cookie
 		.split(';')
 		.map((part) => part.trim().split('='))
 		.find(([name]) => name === COOKIE)?.[1];
-	return login ? userByLogin(login) : undefined;
+	const dot = value?.lastIndexOf('.') ?? -1;
+	if (dot < 1) {
+		return undefined;
+	}
+
+	const login = value.slice(0, dot);
+	const given = Buffer.from(value.slice(dot + 1));
+	const expected = Buffer.from(cookieMac(login, cookieKey));
+	return given.length === expected.length && timingSafeEqual(given, expected) ? userByLogin(login) : undefined;
 }
 
 function publicUser({login, id, name, email, plan}) {

@@ -15,6 +15,7 @@ export type {VerificationCode, VerificationOutcome} from '../shared/verification
 export {DEFAULT_READINESS_HOURS, MAX_READINESS_HOURS, READINESS_REQUESTS_PER_WINDOW, type ReadinessAnswer} from './readiness';
 export {diagnose, HINT_MESSAGES, MAX_OTHER_CLIENT_KEYS, type Hint, type DiagnosisInput, type DiagnosisKeys} from './hints';
 export {signIdentityToken, type PrivateJwk, type SignTokenOptions, type TokenUser} from './sign-token';
+export {asyncSnippet, subresourceIntegrity, SNIPPET_PLACEHOLDER, type SnippetOptions} from './snippet';
 export {verifyIdentityToken, MAX_TOKEN_LENGTH, type TokenFailure, type VerifyTokenOptions, type VerifyTokenResult} from './verify-token';
 export type {PublicJwk, TokenKeys} from './token-keys';
 export {createIdentityHandler, type CallerInfo, type IdentityHandler} from './handler';

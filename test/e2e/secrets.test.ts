@@ -7,7 +7,7 @@ import {type FaultServer, hang, reset, respond, startFaultServer} from '../suppo
 import {describeBrowser, useBrowser} from './support/browser';
 import {reachableText} from './support/reachable';
 import {WRONG_SECRET, leakedIn, sign, usedHashes} from './support/secrets';
-import {snippet, umdPage, useStack} from './support/stack';
+import {logIn, snippet, umdPage, useStack} from './support/stack';
 
 describeBrowser('secrets stay secret', () => {
 	const browser = useBrowser();
@@ -20,6 +20,7 @@ describeBrowser('secrets stay secret', () => {
 		const expired = sign('84', {ttlSeconds: -60});
 		const html = `<!doctype html><head><script>${snippet(pages)}</script></head><body></body>`;
 		const watched = await browser.page(pages.page('/secrets.html', html));
+		await logIn(watched.context, pages, '81');
 		const run = await watched.page.evaluate(
 			async ({apiHost, base64Signed, forged, expired}) => {
 				const {Signet} = window as any;
@@ -28,16 +29,19 @@ describeBrowser('secrets stay secret', () => {
 					clientToken: 'ct_enforce',
 					apiHost,
 					debug: true,
-					refreshIdentity: async ({userId}: {userId: string}) => (await fetch(`/sign?userId=${userId}&ttl=60`)).json(),
+					// The backend signs whoever is logged in on the site: the page names no one.
+					refreshIdentity: async () => (await fetch('/sign?ttl=60')).json(),
 				});
 				const renewed = new Promise((done) => Signet.on('expiring', done));
 				// Signed at the last moment: signed before a slow page load, a 2 s hash could expire first and be renewed for a minute.
-				const hexSigned = await (await fetch('/sign?userId=81&ttl=2')).json();
+				const hexSigned = await (await fetch('/sign?ttl=2')).json();
 				const outcomes = [await settle(Signet.identifyUser('81', {plan: 'pro'}, hexSigned))];
 				await renewed;
 				outcomes.push(await settle(Signet.updateUser({seats: 4})));
 				outcomes.push(await settle(Signet('identifyUser', '82', {}, {hash: base64Signed.hash})));
 				outcomes.push(await settle(Signet.identifyUser('83', {}, {hash: forged.hash})));
+				// 84 logs in on the site, so that the renewal of its expired hash signs 84.
+				await fetch('/login', {method: 'POST', body: '84'});
 				outcomes.push(await settle(Signet.identifyUser('84', {}, expired)));
 				outcomes.push(await settle(Signet.logout()));
 				return {hex: hexSigned.hash as string, outcomes: outcomes.map(({ok, code, value}: any) => (ok ? value?.verified ?? 'done' : code))};

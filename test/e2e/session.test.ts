@@ -5,7 +5,7 @@ import {randomUUID} from 'node:crypto';
 import {expect, it} from 'vitest';
 import {describeBrowser, useBrowser} from './support/browser';
 import {sign} from './support/secrets';
-import {umdPage, useStack} from './support/stack';
+import {logIn, umdPage, useStack} from './support/stack';
 
 describeBrowser('session lifetime', () => {
 	const browser = useBrowser();
@@ -13,17 +13,19 @@ describeBrowser('session lifetime', () => {
 
 	it('renews an expiring hash through refreshIdentity without ever leaving verified', async () => {
 		const {api, pages} = stack;
-		const {page} = await browser.page(pages.page('/renewal.html', umdPage()));
+		const {page, context} = await browser.page(pages.page('/renewal.html', umdPage()));
+		await logIn(context, pages, '61');
 		// Hashes live 2 s: the SDK renews each about a second before it expires.
 		const seen = await page.evaluate(async (apiHost) => {
 			const {Signet} = window as any;
-			const signed = async (userId: string) => (await fetch(`/sign?userId=${encodeURIComponent(userId)}&ttl=2`)).json();
-			await Signet.init({clientToken: 'ct_enforce', apiHost, refreshIdentity: ({userId}: {userId: string}) => signed(userId)});
+			// The backend signs the logged-in user (61): the page names no one.
+			const signed = async () => (await fetch('/sign?ttl=2')).json();
+			await Signet.init({clientToken: 'ct_enforce', apiHost, refreshIdentity: () => signed()});
 			const expiring: string[] = [];
 			let identified = 0;
 			Signet.on('expiring', ({userId, expiration}: {userId: string; expiration: string}) => expiring.push(`${userId} ${expiration}`));
 			Signet.on('identified', () => identified++);
-			const first = await Signet.identifyUser('61', {plan: 'pro'}, await signed('61'));
+			const first = await Signet.identifyUser('61', {plan: 'pro'}, await signed());
 
 			const statuses = new Set<string>();
 			const plans = new Set<unknown>();

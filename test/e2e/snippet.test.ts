@@ -1,9 +1,11 @@
 // The script-tag install: the async snippet records calls made before
-// signet.umd.js arrives, and the file replays them once it does.
+// signet.umd.js arrives, and the file replays them once it does; pinned
+// with Subresource Integrity, it loads only the file it was made for.
 import {expect, it} from 'vitest';
+import {subresourceIntegrity} from '../../src/server/index';
 import {describeBrowser, type Settled, useBrowser} from './support/browser';
 import {WRONG_SECRET, sign} from './support/secrets';
-import {snippet, useStack} from './support/stack';
+import {distFile, snippet, useStack} from './support/stack';
 
 const UMD = '/dist/signet.umd.js';
 
@@ -113,5 +115,68 @@ describeBrowser('async snippet', () => {
 		}));
 		expect(after).toEqual({loaded: true, userId: '10', tags: 1});
 		expect(pages.count(UMD)).toBe(1);
+	});
+
+	/**
+	 * A page with the snippet `code` that records the script it refused (a
+	 * resource error reaches window in the capture phase only) and makes
+	 * two stub calls; window.__results settles when they do.
+	 */
+	function pinnedPage(name: string, code: string): string {
+		const {pages, api} = stack;
+		const {hash} = sign('11');
+		const calls = `
+			window.__queued = [
+				Signet.init({clientToken: 'ct_enforce', apiHost: ${JSON.stringify(api.url)}}),
+				Signet.identifyUser('11', {}, {hash: ${JSON.stringify(hash)}}),
+			];
+			window.__results = Promise.all(__queued.map(__settle));`;
+		const watch = `window.__refused = []; addEventListener('error', (event) => event.target?.src && __refused.push(event.target.src), true);`;
+		return pages.page(`/${name}.html`, `<!doctype html><head><script>${watch}</script><script>${code}</script><script>${calls}</script></head><body></body>`);
+	}
+
+	it('loads the SDK from a snippet pinned with the integrity of signet.umd.js', async () => {
+		const {pages, api} = stack;
+		const {page} = await browser.page(pinnedPage('snippet-pinned', snippet(pages, {integrity: subresourceIntegrity(distFile('signet.umd.js'))})));
+		const results = (await page.evaluate(() => (window as any).__results)) as Settled[];
+		expect(results[1]).toMatchObject({ok: true, value: {userId: '11', verified: true}});
+		const injected = await page.evaluate(() => {
+			const script = document.querySelector('script[src$="signet.umd.js"]') as HTMLScriptElement;
+			return {integrity: script.integrity, crossOrigin: script.crossOrigin, refused: (window as any).__refused, loaded: (window as any).Signet.loaded};
+		});
+		expect(injected).toEqual({integrity: subresourceIntegrity(distFile('signet.umd.js')), crossOrigin: 'anonymous', refused: [], loaded: true});
+		expect(api.count('POST', '/v1/identify')).toBe(1);
+	});
+
+	it('refuses a file that does not match the pinned integrity: the SDK never loads and the recorded calls never run', async () => {
+		const {pages, api} = stack;
+		const original = distFile('signet.umd.js');
+		// One byte changed inside a string, so the file still runs unpinned: what a compromised CDN could serve.
+		const at = original.indexOf('private keys belong on your server');
+		expect(at).toBeGreaterThan(0);
+		const tampered = Buffer.from(original);
+		tampered[at] = 'c'.charCodeAt(0);
+		const src = pages.file('/cdn/signet.umd.js', tampered, 'text/javascript; charset=utf-8');
+
+		// The tampered file under the right digest, and the right file under a wrong one.
+		const cases = [
+			['snippet-tampered', snippet(pages, {src, integrity: subresourceIntegrity(original)})],
+			['snippet-wrong-digest', snippet(pages, {integrity: subresourceIntegrity(tampered)})],
+		];
+		for (const [name, code] of cases) {
+			const watched = await browser.page(pinnedPage(name!, code!));
+			const seen = await watched.page.evaluate(async () => {
+				const late = await Promise.race([(window as any).__results.then(() => 'settled'), new Promise((done) => setTimeout(done, 1500, 'pending'))]);
+				return {late, refused: (window as any).__refused.length, loaded: (window as any).Signet.loaded ?? false, queued: (window as any).Signet.q?.length};
+			});
+			expect(seen, name).toEqual({late: 'pending', refused: 1, loaded: false, queued: 2});
+			expect(watched.console.some(({text}) => /integrity/i.test(text)), name).toBe(true);
+		}
+
+		expect(api.calls).toEqual([]);
+
+		// The tampered bytes run when not pinned: it was the integrity check that refused them.
+		const {page} = await browser.page(pinnedPage('snippet-unpinned', snippet(pages, {src})));
+		expect(((await page.evaluate(() => (window as any).__results)) as Settled[])[1]).toMatchObject({ok: true, value: {verified: true}});
 	});
 });

@@ -1,4 +1,5 @@
 // The same checks against what ships: the built ESM and CJS files, not src/.
+import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {describe, expect, it} from 'vitest';
@@ -25,6 +26,12 @@ describe.each([
 		const token = await server.signIdentityToken({userId: 42, attributes: {plan: 'pro'}}, 'tk_new', {audience: 'ct_demo'});
 		expect(await server.verifyIdentityToken(token, {tokenSecrets: ['tk_old', 'tk_new']}, {audience: 'ct_demo'})).toEqual({ok: true, userId: '42', attributes: {plan: 'pro'}, keyIndex: 1});
 		expect(await server.verifyIdentityToken(`${token}x`, {tokenSecrets: ['tk_new']}, {audience: 'ct_demo'})).toEqual({ok: false, code: 'token_invalid'});
+	});
+
+	it('makes the async snippet from the dist/snippet.min.js it ships with, pinned when given a digest', () => {
+		const snippet = readFileSync(fileURLToPath(new URL('../../dist/snippet.min.js', import.meta.url)), 'utf8');
+		expect(server.asyncSnippet('/signet.umd.js')).toBe(snippet.replace('SIGNET_UMD_URL', '/signet.umd.js'));
+		expect(server.asyncSnippet('/signet.umd.js', {integrity: server.subresourceIntegrity('x')})).toContain(`.integrity="${server.subresourceIntegrity('x')}"`);
 	});
 
 	it('gives the hashes stated in docs/server.md', () => {

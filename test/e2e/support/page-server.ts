@@ -1,7 +1,9 @@
 // The customer's web server in the browser suites: serves the built SDK
 // (/dist/*), ky for the ESM page (/node_modules/ky/*), one inline HTML page
-// per test, and /sign, the customer's backend signing with signIdentity.
-// Tests can hold a path's answer until they release it, and count requests.
+// per test, a login (POST /login) and /sign, the customer's backend signing
+// the logged-in user with signIdentity. Tests can hold a path's answer until
+// they release it, and count requests.
+import {randomUUID} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -20,6 +22,9 @@ const TYPES: Record<string, string> = {
 	'.json': 'application/json; charset=utf-8',
 	'.map': 'application/json; charset=utf-8',
 };
+
+/** The login cookie's name: its value is a session id that only this server can map to a user. */
+export const SESSION_COOKIE = 'e2e_session';
 
 /** What a test registers at a path: a body, its type and extra headers (a CSP). */
 type Content = {body: string | Buffer; type: string; headers: Record<string, string>};
@@ -51,11 +56,17 @@ export type PageServer = {
 };
 
 /**
- * Starts the page server on 127.0.0.1, port 0. `sign(userId, ttlSeconds)`
- * answers GET /sign?userId=…&ttl=… (ttl optional: no expiration).
+ * Starts the page server on 127.0.0.1, port 0. POST /login with a user id
+ * as its body logs the browser in (a session cookie, as the customer's own
+ * login would); `sign(userId, ttlSeconds)` then answers GET /sign?ttl=… for
+ * that user only (ttl optional: no expiration). /sign takes no user id: one
+ * that signed whatever id the page named would let anyone sign as anyone.
+ * Without a login it answers 401.
  */
 export async function startPageServer({sign}: {sign: (userId: string, ttlSeconds?: number) => Signed}): Promise<PageServer> {
 	const pages = new Map<string, Content>();
+	// Session id → user id, as the customer's session store.
+	const sessions = new Map<string, string>();
 	const holds = new Map<string, {gate: Promise<void>; arrive: () => void}>();
 	const releases: Array<() => void> = [];
 	const counts = new Map<string, number>();
@@ -71,7 +82,27 @@ export async function startPageServer({sign}: {sign: (userId: string, ttlSeconds
 			await hold.gate;
 		}
 
-		const content = pages.get(path) ?? (path === '/sign' ? signed(url, sign) : served(path));
+		if (path === '/login' && request.method === 'POST') {
+			const session = randomUUID();
+			sessions.set(session, await readBody(request));
+			response.writeHead(204, {'cache-control': 'no-store', 'set-cookie': `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax`}).end();
+			return;
+		}
+
+		if (path === '/sign') {
+			const user = sessions.get(cookie(request, SESSION_COOKIE) ?? '');
+			if (user === undefined) {
+				response.writeHead(401, {'content-type': TYPES['.json'], 'cache-control': 'no-store'}).end(JSON.stringify({error: 'not_logged_in'}));
+				return;
+			}
+
+			const ttl = url.searchParams.get('ttl');
+			response.writeHead(200, {'content-type': TYPES['.json'], 'cache-control': 'no-store'});
+			response.end(JSON.stringify(sign(user, ttl === null ? undefined : Number(ttl))));
+			return;
+		}
+
+		const content = pages.get(path) ?? served(path);
 		if (!content) {
 			response.writeHead(path === '/favicon.ico' ? 204 : 404, {'cache-control': 'no-store'}).end();
 			return;
@@ -117,10 +148,24 @@ export async function startPageServer({sign}: {sign: (userId: string, ttlSeconds
 	};
 }
 
-function signed(url: URL, sign: (userId: string, ttlSeconds?: number) => Signed): Content {
-	const ttl = url.searchParams.get('ttl');
-	const body = JSON.stringify(sign(url.searchParams.get('userId') ?? '', ttl === null ? undefined : Number(ttl)));
-	return {body, type: TYPES['.json'], headers: {}};
+function cookie(request: IncomingMessage, name: string): string | undefined {
+	for (const part of (request.headers.cookie ?? '').split(';')) {
+		const [key, ...value] = part.trim().split('=');
+		if (key === name) {
+			return value.join('=');
+		}
+	}
+
+	return undefined;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+	let text = '';
+	for await (const chunk of request) {
+		text += chunk;
+	}
+
+	return text;
 }
 
 function served(path: string): Content | undefined {

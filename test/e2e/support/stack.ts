@@ -1,7 +1,9 @@
 // The customer's site and the identity API of a browser suite, started for
 // the file and closed after it, plus the pages the suites load.
 import {readFileSync} from 'node:fs';
+import type {BrowserContext} from 'playwright-core';
 import {afterAll, beforeAll, beforeEach} from 'vitest';
+import {asyncSnippet} from '../../../src/server/index';
 import {type Api, startApi} from './api';
 import {type PageServer, startPageServer} from './page-server';
 import {sign} from './secrets';
@@ -13,14 +15,13 @@ export function distFile(name: string): Buffer {
 	return readFileSync(new URL(name, DIST));
 }
 
-/** The async snippet as a customer pastes it, pointing at this site's UMD file. */
-export function snippet(pages: PageServer): string {
-	const code = distFile('snippet.min.js').toString('utf8');
-	if (!code.includes('SIGNET_UMD_URL')) {
-		throw new Error('dist/snippet.min.js has no SIGNET_UMD_URL placeholder');
-	}
-
-	return code.replace('SIGNET_UMD_URL', `${pages.url}/dist/signet.umd.js`);
+/**
+ * The async snippet as a customer pastes it, made from dist/snippet.min.js
+ * by asyncSnippet, pointing at this site's UMD file (or `src`), pinned with
+ * `integrity` when given.
+ */
+export function snippet(pages: PageServer, {src = `${pages.url}/dist/signet.umd.js`, integrity}: {src?: string; integrity?: string} = {}): string {
+	return asyncSnippet(src, {integrity, code: distFile('snippet.min.js').toString('utf8')});
 }
 
 /** A page that loads the UMD file with a plain script tag. */
@@ -38,6 +39,18 @@ export function esmPage(): string {
 <script type="importmap">${JSON.stringify({imports})}</script>
 <script type="module">import * as signet from 'signet-js'; window.signet = signet;</script>
 </head><body></body></html>`;
+}
+
+/**
+ * Logs a browser context in on the page server as `userId`, as the
+ * customer's login would (a session cookie): from then on the page's /sign
+ * signs that user, and no other.
+ */
+export async function logIn(context: BrowserContext, pages: PageServer, userId: string): Promise<void> {
+	const response = await context.request.post(`${pages.url}/login`, {data: userId});
+	if (response.status() !== 204) {
+		throw new Error(`login as ${userId} answered ${response.status()}`);
+	}
 }
 
 export type Stack = {pages: PageServer; api: Api};
