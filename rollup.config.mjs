@@ -29,14 +29,14 @@ const snippetFile = {
 export default [
 	// Browser SDK, ESM for bundlers: ky stays a dependency.
 	{
-		input: 'src/index.ts',
+		input: 'src/browser/index.ts',
 		external: ['ky'],
 		output: {file: 'dist/signet.mjs', format: 'es', sourcemap: true, plugins: [minify()]},
 		plugins: [browserTs()],
 	},
 	// Browser SDK for a script tag: ky bundled in, minified.
 	{
-		input: 'src/umd.ts',
+		input: 'src/browser/umd.ts',
 		output: {
 			file: 'dist/signet.umd.js',
 			format: 'umd',
@@ -49,7 +49,7 @@ export default [
 	},
 	// The async snippet customers paste into <head>.
 	{
-		input: 'src/snippet.js',
+		input: 'src/browser/snippet.js',
 		output: {
 			file: 'dist/snippet.min.js',
 			format: 'es',
@@ -66,7 +66,7 @@ export default [
 		plugins: [snippetFile],
 	},
 	{
-		input: 'src/index.ts',
+		input: 'src/browser/index.ts',
 		external: ['ky'],
 		output: {file: 'dist/signet.d.ts', format: 'es'},
 		plugins: [dts({tsconfig: './tsconfig.build.json'})],
@@ -99,7 +99,7 @@ export default [
 	// signet-js/server/postgres: its own files, so that only those who import
 	// it need `pg` (an optional peer, never bundled).
 	{
-		input: 'src/server/postgres/index.ts',
+		input: 'src/server/store/postgres/index.ts',
 		external: ['pg', /^node:/],
 		output: [
 			{file: 'dist/server-postgres.mjs', format: 'es', sourcemap: true},
@@ -108,7 +108,7 @@ export default [
 		plugins: [serverTs()],
 	},
 	{
-		input: 'src/server/postgres/index.ts',
+		input: 'src/server/store/postgres/index.ts',
 		external: ['pg', /^node:/],
 		output: [
 			{file: 'dist/server-postgres.d.ts', format: 'es'},

@@ -2,7 +2,7 @@ import {defineConfig} from 'vitest/config';
 
 export default defineConfig({
 	// src/react imports the core by its package name, as the built file does.
-	resolve: {alias: [{find: /^signet-js$/, replacement: new URL('./src/index.ts', import.meta.url).pathname}]},
+	resolve: {alias: [{find: /^signet-js$/, replacement: new URL('./src/browser/index.ts', import.meta.url).pathname}]},
 	test: {
 		include: ['test/**/*.test.ts'],
 		testTimeout: 20_000,

@@ -44,7 +44,7 @@ console.log(JSON.stringify({results, failures}));
 
 it('imports dist/signet.mjs without a DOM and answers every call with a clear error', async () => {
 	expect(typeof window).toBe('undefined');
-	const signet = (await import(/* @vite-ignore */ new URL('dist/signet.mjs', `file://${ROOT}`).href)) as typeof import('../../src/index');
+	const signet = (await import(/* @vite-ignore */ new URL('dist/signet.mjs', `file://${ROOT}`).href)) as typeof import('../../src/browser/index');
 
 	const init = signet.init(OPTIONS);
 	await expect(init).rejects.toBeInstanceOf(signet.SignetError);

@@ -5,7 +5,7 @@ import {act, cleanup, render, screen, waitFor} from '@testing-library/react';
 import {createElement as h, StrictMode, type ReactNode} from 'react';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {SignetProvider, useIdentity, useSignet, useVariable} from '../../src/react/index';
-import {clientOf, ENFORCE, freshPage, sign, startApi} from '../sdk/helpers';
+import {clientOf, ENFORCE, freshPage, sign, startApi} from '../browser/helpers';
 
 const api = await startApi();
 

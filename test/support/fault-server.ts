@@ -9,7 +9,7 @@
 // CORS for any Origin (echoed, or `*` without one) and answers preflights
 // itself, counting them apart from the calls.
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
-import {listen} from '../../src/server/node';
+import {listen} from '../../src/server/node/node';
 
 /** Anything that answers a Fetch Request with a Response (createIdentityHandler's handler fits). */
 export type FetchHandler = (request: Request) => Promise<Response>;

@@ -1,0 +1,14 @@
+// The npm entry (ESM). Pure: importing it runs nothing and touches no
+// browser global, so it is safe under server-side rendering.
+export { init, identifyUser, updateUser, logout, getIdentity, getAnonymousId, getVariable, on } from './default-client';
+export { createClient } from './client';
+export type { Client, Widen } from './types/client';
+export { SignetError, type SignetErrorCode } from './errors/signet-error';
+export { InvalidArgumentError, type InvalidArgumentCode } from './errors/invalid-argument-error';
+export { NotInitializedError } from './errors/not-initialized-error';
+export { IdentityVerificationError } from './errors/identity-verification-error';
+export type { VerificationCode, VerificationOutcome } from '../shared/verification';
+export { NetworkError } from './errors/network-error';
+export { ApiError } from './errors/api-error';
+export type { IdentityResult, IdentityState, IdentityStatus, SignetEvent, SignetEvents } from './types/identity';
+export type { InitOptions, Metadata, IdentityProof, StorageLike } from './types/options';

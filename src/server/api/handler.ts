@@ -1,0 +1,334 @@
+import {checkCall, type Call, type Route} from './body';
+import {CALL_HANDLER, type CallAnswer, type CallHandler, type CallRequest, fromFetchRequest, toFetchResponse} from './call-request';
+import {type Client, type IdentityHandlerConfig, type Settings, settingsFrom} from '../config/config';
+import {ALLOWED_METHODS, allowedOrigin, preflightHeaders} from './cors';
+import {identify} from './identify';
+import {logout} from './logout';
+import {isPromise} from '../store/maybe-promise';
+import {compoundKey} from '../store/compound-key';
+import {type Limit, rateLimited} from './rate-limit';
+import {readiness} from './readiness';
+import {readJsonBody} from './read-body';
+import {RememberedReplies} from './replies';
+import {answerOf, errorReply, invalid, type Reply} from './reply';
+import type {MaybePromise} from '../store/store';
+import {StoreFailure} from '../store/store-failure';
+import {updateUser} from './update-user';
+
+/**
+ * What the server knows of a request beyond the Request itself.
+ *
+ * @example
+ * handler(request, {clientIp: '203.0.113.7'})
+ */
+export type CallerInfo = {
+	/** The caller's IP address, for the per-IP rate limits; `toNodeListener` fills it in, else the configuration's `clientIp` reads it from the request. Without either no per-IP limit applies. */
+	clientIp?: string;
+};
+
+/**
+ * A Fetch-standard handler: give it a Request (and what the server knows
+ * of the caller), get a Response. It never throws.
+ *
+ * @example
+ * const response = await handler(new Request('https://api.example.com/v1/identify', {method: 'POST', body}), {clientIp});
+ */
+export type IdentityHandler = (request: Request, info?: CallerInfo) => Promise<Response>;
+
+// A route is recognised by how the path ends, so the API can be mounted
+// under a prefix (/api/v1/identify) without configuration. The leading
+// slash keeps /xv1/identify from matching.
+const ROUTES: ReadonlyArray<[string, Route]> = [
+	['/v1/identify', 'identify'],
+	['/v1/user', 'user'],
+	['/v1/logout', 'logout'],
+];
+
+/** What the handler learns while answering: the client (for CORS), and the credentials a log line must blank out (see `credentialsOf`). */
+type Context = {client?: Client; bearerToken?: string; call?: Call; note?: string};
+
+/** The parts of the handler that live as long as it does. */
+type State = {settings: Settings; replies: RememberedReplies; sweptAt: number};
+
+/** Seconds a caller waits after a 503 `store_unavailable`: long enough for a pool to reconnect, short enough to feel like a hiccup. */
+const STORE_RETRY_AFTER = '2';
+
+const NO_CLIENT_IP =
+	"the identity API got a call without the caller's IP: per-IP rate limits are off, and failed readiness keys from anyone count against everyone. Give createIdentityHandler a clientIp option (the header your proxy sets), or serve it with startServer or toNodeListener";
+
+/** How often the handler asks the store to forget what has expired. */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * The reference identity API (the README's "The reference API") as a Fetch handler:
+ * `POST …/v1/identify`, `POST …/v1/user`, `POST …/v1/logout`, and their
+ * CORS preflights, and `GET …/v1/readiness` for the client's admin. Paths are matched by their ending, so it can be mounted
+ * under any prefix. The configuration is checked here, once: a client
+ * without keys throws a `TypeError` at start-up.
+ *
+ * Every answer is JSON, `Cache-Control: no-store`, and never holds a
+ * private key or a hash; neither does a log line. A retried call (same
+ * client token, anonymous id and message id) gets the first answer again
+ * and is applied once.
+ *
+ * @example
+ * const handler = createIdentityHandler({
+ * 	clients: {ct_demo: {secrets: [process.env.SIGNET_SECRET], allowedOrigins: ['https://app.example.com']}},
+ * });
+ * const {url} = await startServer(handler, {port: 8787});
+ */
+export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHandler {
+	const settings = settingsFrom(config);
+	const state: State = {
+		settings,
+		replies: new RememberedReplies(settings.store, settings.replyTtlMs),
+		sweptAt: Number.NEGATIVE_INFINITY,
+	};
+	const secrets = [...settings.clients.values()].flatMap((client) => [...client.secrets, ...(client.tokenKeys.tokenSecrets ?? []), ...client.retiredSecrets]);
+
+	// Without a log there is no line to build.
+	const logging = config.log !== undefined;
+
+	let warnedOfNoIp = false;
+	const answerCall: CallHandler = async (request, info = {}) => {
+		if (info.clientIp === undefined && !warnedOfNoIp) {
+			// Said on the first such call, not at creation: toNodeListener, which
+			// gives every call its IP, takes a handler that was made before it.
+			warnedOfNoIp = true;
+			process.emitWarning(NO_CLIENT_IP, {code: 'SIGNET_NO_CLIENT_IP'});
+		}
+
+		const started = logging ? Date.now() : 0;
+		const origin = request.header('origin');
+		const context: Context = {client: undefined, bearerToken: undefined, call: undefined, note: undefined};
+		let reply: Reply;
+		let answer: CallAnswer;
+		try {
+			reply = await handle(request, info, state, context);
+			answer = answerOf(reply, allowedOriginFor(context, origin, settings));
+		} catch (error) {
+			// The caller learns only that it failed; the details go to the log,
+			// with every key, the call's hash and its session token blanked out.
+			const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error value was thrown';
+			context.note = redact(detail, [...secrets, ...credentialsOf(context)]);
+			reply =
+				error instanceof StoreFailure
+					? errorReply(503, 'store_unavailable', 'the API cannot reach its store: retry in a moment', {headers: {'Retry-After': STORE_RETRY_AFTER}})
+					: errorReply(500, 'server_error', 'the server failed to answer; try again later');
+			answer = answerOf(reply, allowedOriginFor(context, origin, settings));
+		}
+
+		if (logging) {
+			try {
+				settings.log(logLine(request, reply, context, Date.now() - started));
+			} catch {}
+		}
+
+		return answer;
+	};
+
+	const {clientIp} = config;
+	if (clientIp !== undefined && typeof clientIp !== 'function') {
+		throw new TypeError('clientIp must be a function of the request answering its IP address (or undefined)');
+	}
+
+	const handler: IdentityHandler = async (request, info) => toFetchResponse(await answerCall(fromFetchRequest(request), callerOf(request, info, clientIp)));
+	// toNodeListener answers node:http requests through answerCall directly, without Fetch objects.
+	return Object.defineProperty(handler, CALL_HANDLER, {value: answerCall});
+}
+
+// The IP the caller gave, else the one the configuration reads from the
+// request; a clientIp option that throws is a missing IP, not a failed call.
+function callerOf(request: Request, info: CallerInfo | undefined, clientIp: ((request: Request) => string | undefined) | undefined): CallerInfo {
+	if (info?.clientIp !== undefined || clientIp === undefined) {
+		return info ?? {};
+	}
+
+	let ip: unknown;
+	try {
+		ip = clientIp(request);
+	} catch {}
+
+	return typeof ip === 'string' && ip !== '' ? {clientIp: ip} : {};
+}
+
+async function handle(request: CallRequest, info: CallerInfo, state: State, context: Context): Promise<Reply> {
+	const {settings, replies} = state;
+	const {pathname} = request;
+	const authorization = request.header('authorization');
+	const bearerToken = authorization === null ? undefined : /^Bearer +(\S+)/i.exec(authorization)?.[1];
+	context.bearerToken = bearerToken;
+
+	if (pathname.endsWith('/v1/readiness')) {
+		return readiness(request, bearerToken, info, settings, currentTime(settings), context);
+	}
+
+	const route = ROUTES.find(([suffix]) => pathname.endsWith(suffix))?.[1];
+	if (route === undefined) {
+		return errorReply(404, 'not_found', 'no such endpoint: the API answers POST /v1/identify, /v1/user and /v1/logout, and GET /v1/readiness');
+	}
+
+	if (request.method === 'OPTIONS') {
+		return preflight(request.header('origin'), settings);
+	}
+
+	if (request.method !== 'POST') {
+		return errorReply(405, 'method_not_allowed', `/v1/${route} answers POST only`, {headers: {Allow: ALLOWED_METHODS}});
+	}
+
+	const body = await readJsonBody(request);
+	if (!body.ok) {
+		return invalid('body', body.message);
+	}
+
+	// Known before the fields are checked, so a malformed call of a known
+	// client still gets that client's CORS headers and the SDK can read why.
+	const token = (body.value as {clientToken?: unknown} | null)?.clientToken;
+	const client = typeof token === 'string' ? settings.clients.get(token) : undefined;
+	context.client = client;
+	const checked = checkCall(route, body.value);
+	if (!checked.ok) {
+		return invalid(checked.field, checked.message);
+	}
+
+	const call = checked.call;
+	context.call = call;
+
+	if (client === undefined) {
+		return errorReply(401, 'unknown_client_token', 'no client has this client token: copy it again from your dashboard');
+	}
+
+	const now = currentTime(settings);
+	sweepNowAndThen(state, now);
+	const key = {route, clientToken: call.clientToken, anonymousId: call.anonymousId, messageId: call.messageId};
+	// sentAt changes between a call and its retry; everything else must not.
+	// The parsed body is this call's own and read no more, so sentAt is
+	// blanked in place (JSON leaves an undefined value out).
+	const fields = body.value as Record<string, unknown>;
+	fields.sentAt = undefined;
+	const content = {body: fields, call, bearerToken};
+	const {reply, replayed} = await replies.once(key, content, now, () => {
+		// Inside `once`, so a retry answered from memory does not count. The
+		// address first (see rateLimited): a call it refuses makes no counter
+		// for the visitor id, which a flood from one address makes fresh each
+		// call, and which would otherwise push the address's own counter out.
+		const visitor: Limit = {key: compoundKey('visitor', call.clientToken, call.anonymousId), max: settings.rateLimit.max, who: 'from this visitor'};
+		const limits: Limit[] = info.clientIp === undefined ? [visitor] : [{key: compoundKey('ip', info.clientIp), max: settings.rateLimit.perIp, who: 'from this address'}, visitor];
+
+		const limiting = rateLimited(settings.store, limits, settings.rateLimit.windowMs, now);
+		return isPromise(limiting) ? limiting.then((refused) => refused ?? apply(call, settings, client, request, now)) : limiting ?? apply(call, settings, client, request, now);
+	});
+	context.note = replayed ? 'replayed' : undefined;
+	return reply;
+}
+
+function currentTime(settings: Settings): Date {
+	const now = settings.now();
+	if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+		throw new TypeError('config.now must answer a valid Date');
+	}
+
+	return now;
+}
+
+// The store forgets expired entries when asked; once a minute is enough,
+// and a failing sweep must not fail the call that happened to start it.
+function sweepNowAndThen(state: State, now: Date): void {
+	if (Math.abs(now.getTime() - state.sweptAt) < SWEEP_EVERY_MS) {
+		return;
+	}
+
+	state.sweptAt = now.getTime();
+	Promise.resolve()
+		.then(() => state.settings.store.sweep(now))
+		.catch(() => {});
+}
+
+function apply(call: Call, settings: Settings, client: Client, request: CallRequest, now: Date): MaybePromise<Reply> {
+	switch (call.route) {
+		case 'identify':
+			return identify(settings, client, call, now);
+		case 'user':
+			return updateUser(settings, client, call, request, now);
+		case 'logout':
+			return logout(settings, client, request, now);
+	}
+}
+
+function preflight(origin: string | null, settings: Settings): Reply {
+	if (origin === null) {
+		// Not a CORS preflight: a plain OPTIONS asking what the endpoint allows.
+		return {status: 204, body: undefined, headers: {Allow: ALLOWED_METHODS}};
+	}
+
+	// There is no body yet, so no client: any client's origin may go on, and
+	// the call itself is then answered with its own client's origins.
+	if (!settings.origins.has(origin)) {
+		return errorReply(403, 'origin_not_allowed', "this origin is in no client's allowedOrigins");
+	}
+
+	return {status: 204, body: undefined, headers: preflightHeaders(origin)};
+}
+
+// Answers tied to a client use its origins; the others (unreadable body,
+// unknown client, 404) use every client's, as a preflight does.
+function allowedOriginFor(context: Context, origin: string | null, settings: Settings): string | undefined {
+	return allowedOrigin(origin, context.client?.origins ?? settings.origins);
+}
+
+// What a log line must not hold of this call: the session token, and the
+// hash or identity token. Only a string long enough to be a hash is worth
+// blanking out (blanking a one-letter "hash" would blank that letter
+// everywhere in the line); of a token, its signature part alone would be enough.
+function credentialsOf({bearerToken, call}: Context): string[] {
+	const values = bearerToken === undefined ? [] : [bearerToken];
+	if (call?.route === 'identify' && call.hash !== undefined && call.hash.trim().length >= 16) {
+		values.push(call.hash, call.hash.trim());
+	}
+
+	if (call?.route === 'identify' && call.token !== undefined && call.token.length >= 16) {
+		values.push(call.token, ...call.token.split('.').filter((part) => part.length >= 16));
+	}
+
+	return values;
+}
+
+function redact(text: string, values: string[]): string {
+	return values.filter((value) => value.length > 0).reduce((result, value) => result.split(value).join('[redacted]'), text);
+}
+
+function logLine(request: CallRequest, reply: Reply, context: Context, ms: number): string {
+	// The path only: a query string could carry anything, a hash included.
+	const parts = [request.method, request.pathname, String(reply.status)];
+	const answer = reply.body as {error?: {code?: string; field?: string; hint?: string}; verification?: string; hint?: string; userId?: string} | undefined;
+	if (answer?.error?.code !== undefined) {
+		parts.push(answer.error.code + (answer.error.field === undefined ? '' : ` field=${answer.error.field}`));
+	}
+
+	if (answer?.verification !== undefined) {
+		parts.push(`verification=${answer.verification}`, `user=${logSafe(answer.userId)}`);
+	}
+
+	const hint = answer?.error?.hint ?? answer?.hint;
+	if (hint !== undefined) {
+		parts.push(`hint=${hint}`);
+	}
+
+	if (context.client !== undefined) {
+		parts.push(`client=${logSafe(context.client.token)}`);
+	}
+
+	if (context.note !== undefined) {
+		parts.push(context.note);
+	}
+
+	parts.push(`${ms}ms`);
+	return parts.join(' ');
+}
+
+// Quoted, and everything outside printable ASCII written as \uXXXX: a user
+// id holding U+2028, U+0085 or a bidi control cannot forge or disguise a
+// line in any log viewer.
+function logSafe(value: unknown): string {
+	return (JSON.stringify(value) ?? 'undefined').replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,8 +1,0 @@
-// signet-js/server/postgres: the PostgreSQL store, name by name. Its own
-// entry, so that `pg` (an optional peer dependency) is needed only by those
-// who import it; the core never imports this folder. The guard comes first,
-// as in signet-js/server.
-import '../guard';
-
-export {PostgresStore, type PostgresStoreOptions} from './postgres-store';
-export type {PostgresConnection, PostgresPool, PostgresQuery, PostgresResult} from './pool';
