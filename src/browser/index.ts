@@ -3,8 +3,9 @@
 export { init, identifyUser, updateUser, logout, getIdentity, getAnonymousId, getVariable, on } from './default-client';
 export { createClient } from './client';
 export type { Client, Widen } from './types/client';
-export { SignetError, type SignetErrorCode } from './errors/signet-error';
-export { InvalidArgumentError, type InvalidArgumentCode } from './errors/invalid-argument-error';
+export { SignetError } from './errors/signet-error';
+export type { InvalidArgumentCode, SignetErrorCode } from './types/error-codes';
+export { InvalidArgumentError } from './errors/invalid-argument-error';
 export { NotInitializedError } from './errors/not-initialized-error';
 export { IdentityVerificationError } from './errors/identity-verification-error';
 export type { VerificationCode, VerificationOutcome } from '../shared/verification';

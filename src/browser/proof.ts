@@ -4,7 +4,8 @@
 // The SDK reads a token's payload (sub, exp) and verifies nothing: the API
 // does. Like the hash, a token is a credential: no message quotes it.
 import { IdentityVerificationError } from './errors/identity-verification-error';
-import { InvalidArgumentError, type InvalidArgumentCode } from './errors/invalid-argument-error';
+import { InvalidArgumentError } from './errors/invalid-argument-error';
+import type { InvalidArgumentCode } from './types/error-codes';
 import { own } from './own';
 import { isHashFormat } from '../shared/hash';
 import { expirationString } from '../shared/message';

@@ -16,7 +16,8 @@ export {DEFAULT_READINESS_HOURS, MAX_READINESS_HOURS, READINESS_REQUESTS_PER_WIN
 export {diagnose, HINT_MESSAGES, MAX_OTHER_CLIENT_KEYS, type Hint, type DiagnosisInput, type DiagnosisKeys} from './verify/hints';
 export {signIdentityToken, type PrivateJwk, type SignTokenOptions, type TokenUser} from './sign/sign-token';
 export {asyncSnippet, subresourceIntegrity, SNIPPET_PLACEHOLDER, type SnippetOptions} from './sign/snippet';
-export {verifyIdentityToken, MAX_TOKEN_LENGTH, type TokenFailure, type VerifyTokenOptions, type VerifyTokenResult} from './verify/verify-token';
+export {verifyIdentityToken, type TokenFailure, type VerifyTokenOptions, type VerifyTokenResult} from './verify/verify-token';
+export {MAX_TOKEN_LENGTH} from '../shared/limits';
 export type {PublicJwk, TokenKeys} from './verify/token-keys';
 export {createIdentityHandler, type CallerInfo, type IdentityHandler} from './api/handler';
 export {

@@ -17,3 +17,12 @@ export const MAX_UNVERIFIED_METADATA_BYTES = 4 * 1024;
 
 /** Keys refused anywhere in metadata: they would reach an object's prototype. */
 export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/**
+ * Longest token accepted, in characters, checked before anything is
+ * decoded: what a user id and a few signed attributes need, many times over.
+ *
+ * @example
+ * token.length <= MAX_TOKEN_LENGTH // or verifyIdentityToken answers token_invalid
+ */
+export const MAX_TOKEN_LENGTH = 8 * 1024;

@@ -1,14 +1,5 @@
+import type { InvalidArgumentCode } from '../types/error-codes';
 import { SignetError } from './signet-error';
-
-/** Which argument was refused. */
-export type InvalidArgumentCode =
-	| 'invalid_user_id'
-	| 'invalid_metadata'
-	| 'invalid_hash'
-	| 'invalid_expiration'
-	| 'invalid_token'
-	| 'invalid_options'
-	| 'unknown_method';
 
 /**
  * A call was refused before anything was sent: an argument or an option is

@@ -1,7 +1,6 @@
-import {FORBIDDEN_KEYS, MAX_METADATA_BYTES} from '../../shared/limits';
+import {isPlainObject, isUnstorableText, metadataProblemOf} from '../../shared/metadata';
 import {userIdProblem} from '../../shared/message';
 import {expirationTime} from '../store/instant';
-import {jsonBytesOver} from '../store/merge-user';
 
 /** The three calls of the wire protocol. */
 export type Route = 'identify' | 'user' | 'logout';
@@ -41,16 +40,9 @@ export type CallResult = {ok: true; call: Call} | {ok: false; field: string; mes
 
 /** Longest anonymous id or message id accepted (a UUID is 36). @example 128 */
 export const MAX_ID_LENGTH = 128;
-/** Deepest nesting accepted in metadata: deeper is surely not user data, and walking it costs stack. @example 32 */
-export const MAX_METADATA_DEPTH = 32;
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-// Text JSON can carry but a database cannot store (PostgreSQL's jsonb
-// refuses both, its text U+0000): refused as a 400 here, in ids and
-// metadata, not failed as a 503 there. With the u flag, a surrogate pair is
-// one code point and does not match.
-const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDFFF]/u;
 
 /**
  * Checks a parsed body field by field for one route. Messages say what is
@@ -148,10 +140,6 @@ function problem(field: string, message: string): {ok: false; field: string; mes
 	return {ok: false, field, message};
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function idProblem(id: unknown): string | undefined {
 	if (typeof id !== 'string' || id === '') {
 		return 'must be a non-empty string';
@@ -167,58 +155,6 @@ function idProblem(id: unknown): string | undefined {
 
 	// Stored (PostgreSQL's jsonb refuses it: a 503 there, for bad input) and
 	// hashed (UTF-8 makes it U+FFFD: 'a\uD800' and 'a\uFFFD' would be one id).
-	return UNSTORABLE_TEXT.test(id) ? 'must not hold a lone surrogate (ill-formed text no store can hold)' : undefined;
+	return isUnstorableText(id) ? 'must not hold a lone surrogate (ill-formed text no store can hold)' : undefined;
 }
 
-/**
- * Why a parsed JSON value cannot be metadata (or a token's signed
- * attributes), or `undefined` when it can: a plain object, not too deep,
- * no forbidden key at any depth, at most {@link MAX_METADATA_BYTES} as JSON.
- *
- * @example
- * metadataProblemOf({plan: 'pro'}) // undefined
- * metadataProblemOf([]) // 'must be a JSON object (not an array or null)'
- */
-// The value came from JSON.parse, so it holds only plain objects, arrays
-// and primitives; JSON.parse makes "__proto__" an own key, which is why
-// keys are read with Object.keys and not with `in`.
-export function metadataProblemOf(metadata: unknown): string | undefined {
-	if (!isPlainObject(metadata)) {
-		return 'must be a JSON object (not an array or null)';
-	}
-
-	// An explicit stack: a 64 KiB body can nest thousands of levels deep.
-	const stack: Array<[unknown, number]> = [[metadata, 1]];
-	while (stack.length > 0) {
-		const [value, depth] = stack.pop()!;
-		if (value === null || typeof value !== 'object') {
-			if (typeof value === 'string' && UNSTORABLE_TEXT.test(value)) {
-				return 'must not hold U+0000 or a lone surrogate in a string';
-			}
-
-			continue;
-		}
-
-		if (depth > MAX_METADATA_DEPTH) {
-			return `must not nest more than ${MAX_METADATA_DEPTH} levels deep`;
-		}
-
-		for (const key of Object.keys(value)) {
-			if (FORBIDDEN_KEYS.includes(key)) {
-				return `must not use the key ${JSON.stringify(key)} at any depth`;
-			}
-
-			if (UNSTORABLE_TEXT.test(key)) {
-				return 'must not hold U+0000 or a lone surrogate in a key';
-			}
-
-			stack.push([(value as Record<string, unknown>)[key], depth + 1]);
-		}
-	}
-
-	if (jsonBytesOver(metadata, MAX_METADATA_BYTES)) {
-		return `must be at most ${MAX_METADATA_BYTES} bytes as JSON`;
-	}
-
-	return undefined;
-}

@@ -10,6 +10,7 @@ import {type Limit, rateLimited} from './rate-limit';
 import {readiness} from './readiness';
 import {readJsonBody} from './read-body';
 import {RememberedReplies} from './replies';
+import {SessionReuse} from './session-reuse';
 import {answerOf, errorReply, invalid, type Reply} from './reply';
 import type {MaybePromise} from '../store/store';
 import {StoreFailure} from '../store/store-failure';
@@ -48,7 +49,7 @@ const ROUTES: ReadonlyArray<[string, Route]> = [
 type Context = {client?: Client; bearerToken?: string; call?: Call; note?: string};
 
 /** The parts of the handler that live as long as it does. */
-type State = {settings: Settings; replies: RememberedReplies; sweptAt: number};
+type State = {settings: Settings; replies: RememberedReplies; sessionReuse: SessionReuse | undefined; sweptAt: number};
 
 /** Seconds a caller waits after a 503 `store_unavailable`: long enough for a pool to reconnect, short enough to feel like a hiccup. */
 const STORE_RETRY_AFTER = '2';
@@ -82,6 +83,8 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 	const state: State = {
 		settings,
 		replies: new RememberedReplies(settings.store, settings.replyTtlMs),
+		// The session tokens this handler may hand out again: with an `inProcess` store only (see SessionReuse).
+		sessionReuse: settings.store.inProcess === true ? new SessionReuse(settings.sessionTtlMs) : undefined,
 		sweptAt: Number.NEGATIVE_INFINITY,
 	};
 	const secrets = [...settings.clients.values()].flatMap((client) => [...client.secrets, ...(client.tokenKeys.tokenSecrets ?? []), ...client.retiredSecrets]);
@@ -216,7 +219,7 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 		const limits: Limit[] = info.clientIp === undefined ? [visitor] : [{key: compoundKey('ip', info.clientIp), max: settings.rateLimit.perIp, who: 'from this address'}, visitor];
 
 		const limiting = rateLimited(settings.store, limits, settings.rateLimit.windowMs, now);
-		return isPromise(limiting) ? limiting.then((refused) => refused ?? apply(call, settings, client, request, now)) : limiting ?? apply(call, settings, client, request, now);
+		return isPromise(limiting) ? limiting.then((refused) => refused ?? apply(call, state, client, request, now)) : limiting ?? apply(call, state, client, request, now);
 	});
 	context.note = replayed ? 'replayed' : undefined;
 	return reply;
@@ -244,10 +247,10 @@ function sweepNowAndThen(state: State, now: Date): void {
 		.catch(() => {});
 }
 
-function apply(call: Call, settings: Settings, client: Client, request: CallRequest, now: Date): MaybePromise<Reply> {
+function apply(call: Call, {settings, sessionReuse}: State, client: Client, request: CallRequest, now: Date): MaybePromise<Reply> {
 	switch (call.route) {
 		case 'identify':
-			return identify(settings, client, call, now);
+			return identify(settings, client, call, now, sessionReuse);
 		case 'user':
 			return updateUser(settings, client, call, request, now);
 		case 'logout':

@@ -7,6 +7,7 @@ import {type Proven, proveIdentity} from './prove';
 import {rateLimited} from './rate-limit';
 import {errorReply, type Reply, VERIFICATION_MESSAGES} from './reply';
 import {newSession, type SessionAnswer, sessionEnd} from './session';
+import type {SessionReuse} from './session-reuse';
 import type {Outcome} from '../store/store';
 import {applyToUser} from './user-record';
 import {variablesFor} from './variables';
@@ -32,14 +33,15 @@ export type IdentityAnswer = {
  * Applies `POST /v1/identify`: verifies the hash or token against the client's
  * keys and records the outcome, refuses it (403) when the client enforces
  * verification, else updates the user's one record and answers whether it
- * was verified. Only a verified call gets variables and a session;
- * unverified calls also count against the per-user rate limit.
+ * was verified. Only a verified call gets variables and a session (the
+ * visitor's live one from `sessionReuse` when it holds one, else a new
+ * one); unverified calls also count against the per-user rate limit.
  *
  * @example
- * const reply = await identify(settings, client, call, now);
+ * const reply = await identify(settings, client, call, now, sessionReuse);
  * // {status: 200, body: {userId: '42', verified: true, verification: 'ok', variables: {…}, session: {…}}}
  */
-export async function identify(settings: Settings, client: Client, call: IdentifyCall, now: Date): Promise<Reply> {
+export async function identify(settings: Settings, client: Client, call: IdentifyCall, now: Date, sessionReuse?: SessionReuse): Promise<Reply> {
 	const {clientToken, anonymousId, userId, metadata} = call;
 	// Each step waits only when the store (or a token, or the variables
 	// callback) is really pending: with MemoryStore and a hash, none is.
@@ -57,7 +59,7 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	const owner = {clientToken, userId, anonymousId, keyId: result.keyId};
 	const {validUntil, attributes} = result;
 	// The visitor's live session for this user, when the store is in process (see SessionReuse); else a new one.
-	const finding = settings.sessionReuse?.find(settings.store, owner, now, sessionEnd(settings, now, validUntil));
+	const finding = sessionReuse?.find(settings.store, owner, now, sessionEnd(settings, now, validUntil));
 	const reused = isPromise(finding) ? await finding : finding;
 	const opened = reused === undefined ? newSession(settings, owner, now, validUntil) : undefined;
 	if (reused !== undefined) {
@@ -76,7 +78,7 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	}
 
 	if (opened !== undefined) {
-		settings.sessionReuse?.remember(owner, opened.answer, opened.record.tokenHash);
+		sessionReuse?.remember(owner, opened.answer, opened.record.tokenHash);
 	}
 
 	const body: IdentityAnswer = {userId, anonymousId, verified: true, verification: 'ok', variables, session: reused ?? opened!.answer};

@@ -1,5 +1,4 @@
 import {MemoryStore} from '../store/memory-store';
-import {SessionReuse} from '../api/session-reuse';
 import {guardStore} from '../store/store-failure';
 import {keyId, secretList} from '../verify/secrets';
 import type {IdentityStore} from '../store/store';
@@ -154,8 +153,6 @@ export type Settings = {
 	log: (line: string) => void;
 	sessionTtlMs: number;
 	replyTtlMs: number;
-	/** The session tokens this handler may hand out again: with an `inProcess` store only. */
-	sessionReuse?: SessionReuse;
 };
 
 /**
@@ -243,10 +240,6 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 
 	if (store === null || typeof store !== 'object' || STORE_METHODS.some((method) => typeof store[method] !== 'function')) {
 		throw new TypeError(`store must implement IdentityStore: ${STORE_METHODS.join(', ')}`);
-	}
-
-	if (store.inProcess === true) {
-		settings.sessionReuse = new SessionReuse(sessionTtlMs);
 	}
 
 	// A store that fails is told apart from a bug: 503, and the SDK retries.

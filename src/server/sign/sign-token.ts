@@ -1,8 +1,8 @@
 import {importJWK, SignJWT} from 'jose';
+import {MAX_TOKEN_LENGTH} from '../../shared/limits';
 import {expirationString, userIdProblem} from '../../shared/message';
-import {metadataProblemOf} from '../api/body';
+import {metadataProblemOf} from '../../shared/metadata';
 import {SigningError} from './signing-error';
-import {MAX_TOKEN_LENGTH} from '../verify/verify-token';
 
 /** Who the token is for: the user id and, optionally, the attributes to sign with it. */
 export type TokenUser = {

@@ -1,3 +1,4 @@
+import {jsonBytesOver} from '../../shared/metadata';
 import {isoTime} from './instant';
 import {MAX_ANONYMOUS_IDS, type MergeResult, type UserChange, type UserRecord} from './store';
 
@@ -62,18 +63,6 @@ export function mergeUserRecord(previous: UserRecord | undefined, change: UserCh
 		applied: (previous?.applied ?? 0) + 1,
 	};
 	return {ok: true, record: freeze(record), ignored};
-}
-
-/**
- * Whether `value`'s JSON is more than `max` UTF-8 bytes. A character takes
- * at most 3 bytes per UTF-16 unit, so short JSON is never measured in bytes.
- *
- * @example
- * jsonBytesOver({name: 'Ada'}, 16_384) // false
- */
-export function jsonBytesOver(value: unknown, max: number): boolean {
-	const text = JSON.stringify(value);
-	return text.length > max || (text.length * 3 > max && Buffer.byteLength(text, 'utf8') > max);
 }
 
 // Whether every key sent already holds the very same value (primitives;

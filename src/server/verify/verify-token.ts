@@ -1,6 +1,7 @@
 import {decodeProtectedHeader, errors, jwtVerify, type JWTPayload} from 'jose';
 import {userIdProblem} from '../../shared/message';
-import {metadataProblemOf} from '../api/body';
+import {MAX_TOKEN_LENGTH} from '../../shared/limits';
+import {metadataProblemOf} from '../../shared/metadata';
 import {clockOptions} from './clock-options';
 import {type TokenKey, type TokenKeys, tokenKeyring} from './token-keys';
 
@@ -29,15 +30,6 @@ export type VerifyTokenOptions = {
 export type VerifyTokenResult =
 	| {ok: true; userId: string; attributes: Record<string, unknown>; keyIndex: number; expiresAt?: Date}
 	| {ok: false; code: TokenFailure};
-
-/**
- * Longest token accepted, in characters, checked before anything is
- * decoded: what a user id and a few signed attributes need, many times over.
- *
- * @example
- * token.length <= MAX_TOKEN_LENGTH // or verifyIdentityToken answers token_invalid
- */
-export const MAX_TOKEN_LENGTH = 8 * 1024;
 
 // Three base64url parts, the last (the signature) not empty: this is the
 // whole compact-JWS shape, so `alg: none` (an empty signature) and JSON
