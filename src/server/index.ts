@@ -20,16 +20,8 @@ export {verifyIdentityToken, type TokenFailure, type VerifyTokenOptions, type Ve
 export {MAX_TOKEN_LENGTH} from '../shared/limits';
 export type {PublicJwk, TokenKeys} from './verify/token-keys';
 export {createIdentityHandler, type CallerInfo, type IdentityHandler} from './api/handler';
-export {
-	DEFAULT_RATE_LIMIT,
-	DEFAULT_REPLY_TTL_MS,
-	DEFAULT_SESSION_TTL_MS,
-	MIN_ADMIN_KEY_LENGTH,
-	type ClientConfig,
-	type IdentityHandlerConfig,
-	type RateLimits,
-	type Variables,
-} from './config/config';
+export {DEFAULT_RATE_LIMIT, DEFAULT_REPLY_TTL_MS, DEFAULT_SESSION_TTL_MS, MIN_ADMIN_KEY_LENGTH} from './config/defaults';
+export type {ClientConfig, IdentityHandlerConfig, RateLimits, Variables} from './config/types';
 export type {IdentityAnswer} from './api/identify';
 export type {SessionAnswer} from './api/session';
 export type {ErrorCode} from './api/reply';

@@ -1,6 +1,8 @@
 import {checkCall, type Call, type Route} from './body';
 import {CALL_HANDLER, type CallAnswer, type CallHandler, type CallRequest, fromFetchRequest, toFetchResponse} from './call-request';
-import {type Client, type IdentityHandlerConfig, type Settings, settingsFrom} from '../config/config';
+import type {Client} from '../config/client';
+import {type Settings, settingsFrom} from '../config/settings';
+import type {IdentityHandlerConfig} from '../config/types';
 import {ALLOWED_METHODS, allowedOrigin, preflightHeaders} from './cors';
 import {identify} from './identify';
 import {logout} from './logout';
@@ -130,12 +132,7 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 		return answer;
 	};
 
-	const {clientIp} = config;
-	if (clientIp !== undefined && typeof clientIp !== 'function') {
-		throw new TypeError('clientIp must be a function of the request answering its IP address (or undefined)');
-	}
-
-	const handler: IdentityHandler = async (request, info) => toFetchResponse(await answerCall(fromFetchRequest(request), callerOf(request, info, clientIp)));
+	const handler: IdentityHandler = async (request, info) => toFetchResponse(await answerCall(fromFetchRequest(request), callerOf(request, info, settings.clientIp)));
 	// toNodeListener answers node:http requests through answerCall directly, without Fetch objects.
 	return Object.defineProperty(handler, CALL_HANDLER, {value: answerCall});
 }

@@ -1,5 +1,7 @@
 import type {IdentifyCall} from './body';
-import type {Client, Settings, Variables} from '../config/config';
+import type {Client} from '../config/client';
+import type {Settings} from '../config/settings';
+import type {Variables} from '../config/types';
 import {HINT_MESSAGES, type Hint} from '../verify/hints';
 import {compoundKey} from '../store/compound-key';
 import {isPromise} from '../store/maybe-promise';

@@ -1,5 +1,6 @@
 import type {CallRequest} from './call-request';
-import type {Client, Settings} from '../config/config';
+import type {Client} from '../config/client';
+import type {Settings} from '../config/settings';
 import {errorReply, type Reply} from './reply';
 import {findSession} from './session';
 import {SESSION_INVALID_MESSAGE} from './update-user';

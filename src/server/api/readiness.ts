@@ -1,6 +1,7 @@
 import {createHash, timingSafeEqual} from 'node:crypto';
 import type {CallRequest} from './call-request';
-import type {Client, Settings} from '../config/config';
+import type {Client} from '../config/client';
+import type {Settings} from '../config/settings';
 import {compoundKey} from '../store/compound-key';
 import {rateLimited} from './rate-limit';
 import {errorReply, invalid, type Reply} from './reply';

@@ -1,6 +1,7 @@
 import {hash} from 'node:crypto';
 import type {CallRequest} from './call-request';
-import type {Client, Settings} from '../config/config';
+import type {Client} from '../config/client';
+import type {Settings} from '../config/settings';
 import {randomBytesFromPool} from './random-pool';
 import type {SessionRecord} from '../store/store';
 

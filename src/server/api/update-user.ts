@@ -1,6 +1,7 @@
 import type {UserCall} from './body';
 import type {CallRequest} from './call-request';
-import type {Client, Settings} from '../config/config';
+import type {Client} from '../config/client';
+import type {Settings} from '../config/settings';
 import type {IdentityAnswer} from './identify';
 import {errorReply, type Reply} from './reply';
 import {findSession} from './session';

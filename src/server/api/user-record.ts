@@ -1,5 +1,5 @@
 import {MAX_METADATA_BYTES, MAX_UNVERIFIED_METADATA_BYTES} from '../../shared/limits';
-import type {Settings} from '../config/config';
+import type {Settings} from '../config/settings';
 import {invalid, type Reply} from './reply';
 import {isPromise} from '../store/maybe-promise';
 import type {IdentifyWrite, IdentityStore, MaybePromise, MergeResult, UserChange, UserRecord} from '../store/store';

@@ -1,4 +1,5 @@
-import type {Client, Variables} from '../config/config';
+import type {Client} from '../config/client';
+import type {Variables} from '../config/types';
 import type {MaybePromise} from '../store/store';
 
 /**

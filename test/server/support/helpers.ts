@@ -1,6 +1,6 @@
 import {randomUUID} from 'node:crypto';
 import {afterAll} from 'vitest';
-import {STORE_METHODS} from '../../../src/server/config/config';
+import {STORE_METHODS} from '../../../src/server/config/settings';
 import {createIdentityHandler, type IdentityHandlerConfig, type IdentityStore, MemoryStore, startServer} from '../../../src/server/index';
 
 export const SECRET = 'sk_test_handler_9aQ3vR_hash_key_0d7Yk2';
