@@ -8,28 +8,22 @@ import { SignetError } from './errors/signet-error';
 import { createEmitter } from './emitter';
 import { normaliseOptions, type Settings } from './options';
 import { serialQueue } from './queue';
-import { renewalDelay } from './renewal';
+import { renewalDelay, renewed } from './renewal';
 import { safeStorage, type SafeStorage } from './storage';
 import { createTransport, toSignetError, type Transport } from './transport';
 import { uuid } from './uuid';
-import { expiredError, hasExpired, refuse, wire } from './proof';
+import { handled } from './handled';
+import { hasExpired, refuse, wire } from './proof';
 import { checkIdentify, checkMetadata, type IdentifyCall } from './validate';
 import { verificationWarning } from './warnings';
 import type { Client, Widen } from './types/client';
 import type { IdentityResult, IdentityState } from './types/identity';
-import type { InitOptions, Metadata, IdentityProof } from './types/options';
+import type { InitOptions, Metadata } from './types/options';
 import type { IdentifyAnswer } from './types/wire';
 
 type Session = {token: string; expiresAt: string; userId: string};
 
 type State = Omit<IdentityState, 'anonymousId'>;
-
-// The caller may never look at a promise: its rejection must not surface
-// as an unhandled rejection in the host page.
-function handled<T>(promise: Promise<T>): Promise<T> {
-	promise.catch(() => {});
-	return promise;
-}
 
 // Every IdentifyCall has the same keys in the same order per kind of proof (checkIdentify makes them; copies keep them).
 const callKey = (call: IdentifyCall) => JSON.stringify(call);
@@ -162,35 +156,13 @@ export function createClient(options?: InitOptions): Client {
 		}
 
 		try {
-			const fresh = hasExpired(requested) ? await refreshed(requested) : requested;
+			const fresh = hasExpired(requested) ? await renewed(settings!.refreshIdentity, requested) : requested;
 			return accept(fresh, await send('v1/identify', wire(fresh)));
 		} catch (error) {
 			throw await fail(error);
 		}
 	}
 
-	// An expired hash is never sent: the customer's backend signs a new one.
-	async function refreshed(old: IdentifyCall): Promise<IdentifyCall> {
-		const refresh = settings!.refreshIdentity;
-		if (!refresh) {
-			throw expiredError(old);
-		}
-
-		let fresh: IdentityProof;
-		try {
-			fresh = await refresh({userId: old.userId});
-		} catch (error) {
-			throw new SignetError('refresh_failed', 'refreshIdentity failed', {cause: error});
-		}
-
-		// Checked as a new call: a hash and a token are built alike whichever came before.
-		const renewed = checkIdentify(old.userId, old.metadata, fresh);
-		if (hasExpired(renewed)) {
-			throw expiredError(renewed);
-		}
-
-		return renewed;
-	}
 
 	function accept(identified: IdentifyCall, answer: unknown): IdentityResult {
 		const {verified, verification, variables: values, session, hint, message, ignored} = (answer ?? {}) as Partial<IdentifyAnswer>;
@@ -257,7 +229,7 @@ export function createClient(options?: InitOptions): Client {
 				enqueue(async () => {
 					// Only what is still the current identity is renewed.
 					if (accepted?.call === current) {
-						await identify(await refreshed(current));
+						await identify(await renewed(settings!.refreshIdentity, current));
 					}
 				}).catch((error: SignetError) => {
 					if (error.code === 'refresh_failed') {
