@@ -1,3 +1,6 @@
+import type {Settings} from '../config/settings';
+import {errorReply, type Reply} from './reply';
+
 /** The methods a page may use, as answered to a preflight and in `Allow`. @example 'POST, OPTIONS' */
 export const ALLOWED_METHODS = 'POST, OPTIONS';
 /** The request headers a page may send: JSON, and the session token for /v1/user and /v1/logout. @example 'Content-Type, Authorization' */
@@ -34,4 +37,27 @@ export function preflightHeaders(origin: string): Record<string, string> {
 		'Access-Control-Allow-Headers': ALLOWED_HEADERS,
 		'Access-Control-Max-Age': String(PREFLIGHT_MAX_AGE),
 	};
+}
+
+/**
+ * The answer to an OPTIONS request: a CORS preflight from an origin some
+ * client allows (any client's: there is no body yet to say which), a 403
+ * from any other origin, and what the endpoint allows when no origin asks.
+ *
+ * @example
+ * if (request.method === 'OPTIONS') return preflight(request.header('origin'), settings);
+ */
+export function preflight(origin: string | null, settings: Settings): Reply {
+	if (origin === null) {
+		// Not a CORS preflight: a plain OPTIONS asking what the endpoint allows.
+		return {status: 204, body: undefined, headers: {Allow: ALLOWED_METHODS}};
+	}
+
+	// There is no body yet, so no client: any client's origin may go on, and
+	// the call itself is then answered with its own client's origins.
+	if (!settings.origins.has(origin)) {
+		return errorReply(403, 'origin_not_allowed', "this origin is in no client's allowedOrigins");
+	}
+
+	return {status: 204, body: undefined, headers: preflightHeaders(origin)};
 }

@@ -3,7 +3,8 @@ import {CALL_HANDLER, type CallAnswer, type CallHandler, type CallRequest, fromF
 import type {Client} from '../config/client';
 import {type Settings, settingsFrom} from '../config/settings';
 import type {IdentityHandlerConfig} from '../config/types';
-import {ALLOWED_METHODS, allowedOrigin, preflightHeaders} from './cors';
+import {ALLOWED_METHODS, allowedOrigin, preflight} from './cors';
+import {type Context, credentialsOf, logLine, redact} from './log-line';
 import {identify} from './identify';
 import {logout} from './logout';
 import {isPromise} from '../store/maybe-promise';
@@ -47,8 +48,6 @@ const ROUTES: ReadonlyArray<[string, Route]> = [
 	['/v1/logout', 'logout'],
 ];
 
-/** What the handler learns while answering: the client (for CORS), and the credentials a log line must blank out (see `credentialsOf`). */
-type Context = {client?: Client; bearerToken?: string; call?: Call; note?: string};
 
 /** The parts of the handler that live as long as it does. */
 type State = {settings: Settings; replies: RememberedReplies; sessionReuse: SessionReuse | undefined; sweptAt: number};
@@ -255,80 +254,8 @@ function apply(call: Call, {settings, sessionReuse}: State, client: Client, requ
 	}
 }
 
-function preflight(origin: string | null, settings: Settings): Reply {
-	if (origin === null) {
-		// Not a CORS preflight: a plain OPTIONS asking what the endpoint allows.
-		return {status: 204, body: undefined, headers: {Allow: ALLOWED_METHODS}};
-	}
-
-	// There is no body yet, so no client: any client's origin may go on, and
-	// the call itself is then answered with its own client's origins.
-	if (!settings.origins.has(origin)) {
-		return errorReply(403, 'origin_not_allowed', "this origin is in no client's allowedOrigins");
-	}
-
-	return {status: 204, body: undefined, headers: preflightHeaders(origin)};
-}
-
 // Answers tied to a client use its origins; the others (unreadable body,
 // unknown client, 404) use every client's, as a preflight does.
 function allowedOriginFor(context: Context, origin: string | null, settings: Settings): string | undefined {
 	return allowedOrigin(origin, context.client?.origins ?? settings.origins);
-}
-
-// What a log line must not hold of this call: the session token, and the
-// hash or identity token. Only a string long enough to be a hash is worth
-// blanking out (blanking a one-letter "hash" would blank that letter
-// everywhere in the line); of a token, its signature part alone would be enough.
-function credentialsOf({bearerToken, call}: Context): string[] {
-	const values = bearerToken === undefined ? [] : [bearerToken];
-	if (call?.route === 'identify' && call.hash !== undefined && call.hash.trim().length >= 16) {
-		values.push(call.hash, call.hash.trim());
-	}
-
-	if (call?.route === 'identify' && call.token !== undefined && call.token.length >= 16) {
-		values.push(call.token, ...call.token.split('.').filter((part) => part.length >= 16));
-	}
-
-	return values;
-}
-
-function redact(text: string, values: string[]): string {
-	return values.filter((value) => value.length > 0).reduce((result, value) => result.split(value).join('[redacted]'), text);
-}
-
-function logLine(request: CallRequest, reply: Reply, context: Context, ms: number): string {
-	// The path only: a query string could carry anything, a hash included.
-	const parts = [request.method, request.pathname, String(reply.status)];
-	const answer = reply.body as {error?: {code?: string; field?: string; hint?: string}; verification?: string; hint?: string; userId?: string} | undefined;
-	if (answer?.error?.code !== undefined) {
-		parts.push(answer.error.code + (answer.error.field === undefined ? '' : ` field=${answer.error.field}`));
-	}
-
-	if (answer?.verification !== undefined) {
-		parts.push(`verification=${answer.verification}`, `user=${logSafe(answer.userId)}`);
-	}
-
-	const hint = answer?.error?.hint ?? answer?.hint;
-	if (hint !== undefined) {
-		parts.push(`hint=${hint}`);
-	}
-
-	if (context.client !== undefined) {
-		parts.push(`client=${logSafe(context.client.token)}`);
-	}
-
-	if (context.note !== undefined) {
-		parts.push(context.note);
-	}
-
-	parts.push(`${ms}ms`);
-	return parts.join(' ');
-}
-
-// Quoted, and everything outside printable ASCII written as \uXXXX: a user
-// id holding U+2028, U+0085 or a bidi control cannot forge or disguise a
-// line in any log viewer.
-function logSafe(value: unknown): string {
-	return (JSON.stringify(value) ?? 'undefined').replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
