@@ -16,7 +16,7 @@ import {Batches} from './batches';
 import {migrate} from './migrations';
 import type {PostgresConnection, PostgresPool, PostgresResult} from './pool';
 import {iso, toSession, toUser} from './rows';
-import * as sql from './statements';
+import * as sql from './statements/users';
 
 /**
  * How a {@link PostgresStore} looks after itself.
