@@ -16,7 +16,13 @@ import {Batches} from './batches';
 import {migrate} from './migrations';
 import type {PostgresConnection, PostgresPool, PostgresResult} from './pool';
 import {iso, toSession, toUser} from './rows';
-import * as sql from './statements/users';
+import {COUNT_CALLS} from './statements/counters';
+import {APPLY_IDENTIFIES} from './statements/identify';
+import {READINESS, RECORD_OUTCOMES} from './statements/outcomes';
+import {CLAIM_REPLIES, FINISH_REPLIES, RELEASE_REPLY} from './statements/replies';
+import {DELETE_SESSION, DELETE_SESSIONS, GET_SESSION, PUT_SESSION} from './statements/sessions';
+import {SWEEP} from './statements/sweep';
+import {GET_USER, MERGE_USERS} from './statements/users';
 
 /**
  * How a {@link PostgresStore} looks after itself.
@@ -199,7 +205,7 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	async getUser(clientToken: string, userId: string): Promise<UserRecord | undefined> {
-		const {rows} = await this.#run('signet_get_user', sql.GET_USER, [clientToken, userId]);
+		const {rows} = await this.#run('signet_get_user', GET_USER, [clientToken, userId]);
 		return rows.length === 0 ? undefined : toUser(rows[0]);
 	}
 
@@ -220,20 +226,20 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
-		const {rows} = await this.#run('signet_get_session', sql.GET_SESSION, [tokenHash]);
+		const {rows} = await this.#run('signet_get_session', GET_SESSION, [tokenHash]);
 		return rows.length === 0 ? undefined : toSession(rows[0]);
 	}
 
 	async putSession(record: SessionRecord): Promise<void> {
-		await this.#run('signet_put_session', sql.PUT_SESSION, sessionValues(record));
+		await this.#run('signet_put_session', PUT_SESSION, sessionValues(record));
 	}
 
 	async deleteSession(tokenHash: string): Promise<void> {
-		await this.#run('signet_delete_session', sql.DELETE_SESSION, [tokenHash]);
+		await this.#run('signet_delete_session', DELETE_SESSION, [tokenHash]);
 	}
 
 	async deleteSessions(match: {clientToken: string; userId: string; anonymousId: string}): Promise<number> {
-		const {rowCount} = await this.#run('signet_delete_sessions', sql.DELETE_SESSIONS, [match.clientToken, match.userId, match.anonymousId]);
+		const {rowCount} = await this.#run('signet_delete_sessions', DELETE_SESSIONS, [match.clientToken, match.userId, match.anonymousId]);
 		return rowCount ?? 0;
 	}
 
@@ -261,7 +267,7 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	async releaseReply(key: string): Promise<void> {
-		await this.#run('signet_release_reply', sql.RELEASE_REPLY, [key]);
+		await this.#run('signet_release_reply', RELEASE_REPLY, [key]);
 	}
 
 	async countCalls(keys: string[], windowMs: number, now: Date): Promise<number[]> {
@@ -275,7 +281,7 @@ export class PostgresStore implements IdentityStore {
 	async readiness(clientToken: string, since: Date): Promise<OutcomeSummary> {
 		// Counted in whole hours: the hour that holds `since` counts whole.
 		const hour = new Date(Math.floor(since.getTime() / HOUR_MS) * HOUR_MS);
-		const {rows} = await this.#run('signet_readiness', sql.READINESS, [clientToken, hour, since]);
+		const {rows} = await this.#run('signet_readiness', READINESS, [clientToken, hour, since]);
 		const summary: OutcomeSummary = {total: 0, byCode: {}, byHint: {}, recentFailures: []};
 		for (const [code, hint, count] of rows[0].buckets as Array<[string, string, number]>) {
 			summary.total += count;
@@ -295,7 +301,7 @@ export class PostgresStore implements IdentityStore {
 
 	async sweep(now: Date): Promise<void> {
 		const time = now.getTime();
-		await this.#run('signet_sweep', sql.SWEEP, [now, new Date(time - this.#outcomeRetentionMs), new Date(time - this.#unverifiedRetentionMs)]);
+		await this.#run('signet_sweep', SWEEP, [now, new Date(time - this.#outcomeRetentionMs), new Date(time - this.#unverifiedRetentionMs)]);
 	}
 
 	// Named statements are parsed and planned once per connection.
@@ -304,12 +310,12 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	// The statements each batch of calls runs (see Batches): one per batch,
-	// its calls as one JSON array (see `input` in statements.ts), the
+	// its calls as one JSON array (see `input` in statements/fragments.ts), the
 	// answers in the calls' order.
 
 	async #mergeUsers(changes: UserChange[]): Promise<MergeResult[]> {
 		return byLimit(changes, async (group) => {
-			const {rows} = await this.#run('signet_merge_users', sql.MERGE_USERS, [JSON.stringify(group.map(changeRow)), group[0].maxMetadataBytes, MAX_ANONYMOUS_IDS]);
+			const {rows} = await this.#run('signet_merge_users', MERGE_USERS, [JSON.stringify(group.map(changeRow)), group[0].maxMetadataBytes, MAX_ANONYMOUS_IDS]);
 			return mergeResults(rows, group);
 		});
 	}
@@ -319,7 +325,7 @@ export class PostgresStore implements IdentityStore {
 			writes.map((write) => write.change),
 			async (changes, indexes) => {
 				const calls = indexes.map((index) => identifyRow(writes[index]));
-				const {rows} = await this.#run('signet_apply_identifies', sql.APPLY_IDENTIFIES, [JSON.stringify(calls), changes[0].maxMetadataBytes, MAX_ANONYMOUS_IDS]);
+				const {rows} = await this.#run('signet_apply_identifies', APPLY_IDENTIFIES, [JSON.stringify(calls), changes[0].maxMetadataBytes, MAX_ANONYMOUS_IDS]);
 				return mergeResults(rows, changes);
 			},
 		);
@@ -327,14 +333,14 @@ export class PostgresStore implements IdentityStore {
 
 	async #claimReplies(claims: Claim[]): Promise<ClaimRow[]> {
 		const calls = claims.map(({key, fingerprint, now, expiresAt, staleBefore}) => ({key, fingerprint, now: now.getTime(), expires_at: expiresAt.getTime(), stale_before: staleBefore.getTime()}));
-		const {rows} = await this.#run('signet_claim_replies', sql.CLAIM_REPLIES, [JSON.stringify(calls)]);
+		const {rows} = await this.#run('signet_claim_replies', CLAIM_REPLIES, [JSON.stringify(calls)]);
 		const byKey = new Map<string, ClaimRow>(rows.map((row: ClaimRow) => [row.key, row]));
 		return claims.map((claim) => byKey.get(claim.key)!);
 	}
 
 	async #finishReplies(finishes: Array<{key: string; sealed: string}>): Promise<void[]> {
 		// Unnamed: planned for the table as it is now (see FINISH_REPLIES).
-		await this.#pool.query({text: sql.FINISH_REPLIES, values: [finishes.map((finish) => finish.key), finishes.map((finish) => finish.sealed)]});
+		await this.#pool.query({text: FINISH_REPLIES, values: [finishes.map((finish) => finish.key), finishes.map((finish) => finish.sealed)]});
 		return [];
 	}
 
@@ -357,7 +363,7 @@ export class PostgresStore implements IdentityStore {
 			});
 		});
 		const sorted = [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.window_ms - b.window_ms || a.window_index - b.window_index));
-		const {rows: counted} = await this.#run('signet_count_calls', sql.COUNT_CALLS, [JSON.stringify(sorted)]);
+		const {rows: counted} = await this.#run('signet_count_calls', COUNT_CALLS, [JSON.stringify(sorted)]);
 		// The count before these calls, then one more for each call in turn.
 		const seen = new Map<string, number>();
 		for (const row of counted) {
@@ -375,7 +381,7 @@ export class PostgresStore implements IdentityStore {
 	}
 
 	async #recordOutcomes(outcomes: Outcome[]): Promise<void[]> {
-		await this.#run('signet_record_outcomes', sql.RECORD_OUTCOMES, [JSON.stringify(outcomes.map(outcomeRow))]);
+		await this.#run('signet_record_outcomes', RECORD_OUTCOMES, [JSON.stringify(outcomes.map(outcomeRow))]);
 		return [];
 	}
 }
