@@ -5,7 +5,7 @@ import {input} from './fragments';
 export const RECENT_FAILURES = 50;
 
 /**
- * The columns of an outcome in `input` (outcomeRow in postgres-store.ts
+ * The columns of an outcome in `input` (outcomeRow in ../outcomes.ts
  * writes them).
  *
  * @example

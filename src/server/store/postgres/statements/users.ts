@@ -42,7 +42,7 @@ const fits = (value: string, max: string) => `(octet_length((${value})::text) <=
 const SEEN = `(array_remove(u.anonymous_ids, EXCLUDED.anonymous_ids[1]) || EXCLUDED.anonymous_ids[1])`;
 
 /**
- * The columns of a user change in `input` (changeRow in postgres-store.ts
+ * The columns of a user change in `input` (changeRow in ../user-writes.ts
  * writes them).
  *
  * @example
