@@ -3,6 +3,15 @@
 // than a Map lookup, a regex and a Date.parse together), and every identify
 // wrote two: one to check the expiration, one for the record's updatedAt.
 
+/**
+ * Milliseconds in an hour: the stores' retention options count hours, and
+ * outcomes are tallied in hour buckets.
+ *
+ * @example
+ * Math.floor(ms / HOUR_MS) * HOUR_MS // the start of the hour that holds ms
+ */
+export const HOUR_MS = 3_600_000;
+
 // The one form an expiration is signed in, as toISOString writes it.
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

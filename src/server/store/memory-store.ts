@@ -1,8 +1,9 @@
+import {CallCounters} from './call-counters';
 import {compoundKey} from './compound-key';
 import {LruMap} from './lru-map';
-import {mergeUserRecord} from './merge-user';
 import {OutcomeTally} from './outcome-tally';
 import type {ClaimResult, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, StoredReply, UserChange, UserRecord} from './store';
+import {UserRecords} from './user-records';
 
 /** Limits of a {@link MemoryStore}. Past each, the least recently used entry is forgotten first. */
 export type MemoryStoreOptions = {
@@ -55,8 +56,6 @@ export type MemoryStoreOptions = {
 	outcomeRetentionMs?: number;
 };
 
-type Counter = {end: number; count: number};
-
 const CLAIMED: ClaimResult = Object.freeze({state: 'claimed'});
 
 /** A remembered answer as kept here: times as numbers, made ISO only for `replies()`. */
@@ -76,16 +75,13 @@ type Entry = {fingerprint: string; sealed: string | null; createdAt: number; exp
  * store.users('ct_demo'); // [{userId: '42', applied: 1, …}]
  */
 export class MemoryStore implements IdentityStore {
-	/** Records with `verifiedAt`. */
-	readonly #users: LruMap<UserRecord>;
-	/** Records never verified, bounded apart, so that they never push out a verified one. */
-	readonly #unverified: LruMap<UserRecord>;
-	readonly #unverifiedRetentionMs: number;
+	/** Verified records and, bounded apart, those never verified. */
+	readonly #users: UserRecords;
 	readonly #sessions: LruMap<SessionRecord>;
 	/** Token hashes of each visitor's sessions, for logout. */
 	readonly #visitorSessions = new Map<string, Set<string>>();
 	readonly #replies: LruMap<Entry>;
-	readonly #counters: LruMap<Counter>;
+	readonly #counters: CallCounters;
 	readonly #outcomes: OutcomeTally;
 	/** Everything stays in this process: remembered answers come as JSON text, not sealed (see IdentityStore.inProcess). */
 	readonly inProcess = true;
@@ -103,64 +99,20 @@ export class MemoryStore implements IdentityStore {
 			}
 		}
 
-		this.#users = new LruMap(limits.maxUsers);
-		this.#unverified = new LruMap(limits.maxUnverifiedUsers);
-		this.#unverifiedRetentionMs = unverifiedRetentionHours * 3_600_000;
+		this.#users = new UserRecords(limits.maxUsers, limits.maxUnverifiedUsers, unverifiedRetentionHours * 3_600_000);
 		// A session forgotten for room is forgotten by its visitor too.
 		this.#sessions = new LruMap(limits.maxSessions, (tokenHash, session) => this.#forgetVisitorSession(session));
 		this.#replies = new LruMap(limits.maxReplies);
-		this.#counters = new LruMap(limits.maxCounters);
+		this.#counters = new CallCounters(limits.maxCounters);
 		this.#outcomes = new OutcomeTally(limits.outcomeRetentionMs, limits.maxUsers);
 	}
 
 	getUser(clientToken: string, userId: string): UserRecord | undefined {
-		const key = userKey(clientToken, userId);
-		let users = this.#users;
-		let record = users.get(key);
-		if (record === undefined) {
-			users = this.#unverified;
-			record = users.get(key);
-		}
-
-		if (record !== undefined) {
-			users.touch(key, record);
-		}
-
-		return record;
+		return this.#users.get(clientToken, userId);
 	}
 
 	mergeUser(change: UserChange): MergeResult {
-		const key = userKey(change.clientToken, change.userId);
-		// A verified record (the hot path) is found, merged and touched as
-		// before: one lookup, then the touch.
-		const verified = this.#users.get(key);
-		if (verified !== undefined) {
-			const result = mergeUserRecord(verified, change);
-			if (result.ok) {
-				this.#users.touch(key, result.record);
-			}
-
-			return result;
-		}
-
-		const unverified = this.#unverified.get(key);
-		const result = mergeUserRecord(unverified, change);
-		if (!result.ok) {
-			return result;
-		}
-
-		if (result.record.verifiedAt === null) {
-			this.#unverified.touch(key, result.record);
-		} else {
-			// Its first verified call: it moves to the verified records.
-			if (unverified !== undefined) {
-				this.#unverified.delete(key);
-			}
-
-			this.#users.add(key, result.record);
-		}
-
-		return result;
+		return this.#users.merge(change);
 	}
 
 	getSession(tokenHash: string): SessionRecord | undefined {
@@ -231,26 +183,7 @@ export class MemoryStore implements IdentityStore {
 	}
 
 	countCalls(keys: string[], windowMs: number, now: Date): number[] {
-		const end = Math.floor(now.getTime() / windowMs) * windowMs + windowMs;
-		const counts: number[] = [];
-		for (const key of keys) {
-			const name = `${windowMs}\u0000${key}`;
-			const counter = this.#counters.get(name);
-			if (counter === undefined) {
-				this.#counters.add(name, {end, count: 1});
-				counts.push(1);
-			} else if (counter.end === end) {
-				// Refreshed, so a busy counter (an address's) is never the oldest
-				// that a flood of new keys (fresh anonymous ids) pushes out.
-				this.#counters.touch(name, counter);
-				counts.push(++counter.count);
-			} else {
-				this.#counters.touch(name, {end, count: 1});
-				counts.push(1);
-			}
-		}
-
-		return counts;
+		return this.#counters.count(keys, windowMs, now);
 	}
 
 	recordOutcome(outcome: Outcome): void {
@@ -284,21 +217,8 @@ export class MemoryStore implements IdentityStore {
 			}
 		}
 
-		for (const [key, counter] of this.#counters.entries()) {
-			if (counter.end <= time) {
-				this.#counters.delete(key);
-			}
-		}
-
-		// Records never verified, past the retention: anyone could have made
-		// them, and nothing vouches for what they hold.
-		const keepUnverifiedSince = time - this.#unverifiedRetentionMs;
-		for (const [key, record] of this.#unverified.entries()) {
-			if (Date.parse(record.createdAt) < keepUnverifiedSince) {
-				this.#unverified.delete(key);
-			}
-		}
-
+		this.#counters.sweep(time);
+		this.#users.sweep(time);
 		this.#outcomes.sweep(now);
 	}
 
@@ -311,7 +231,8 @@ export class MemoryStore implements IdentityStore {
 	 * expect(store.users('ct_demo')).toHaveLength(1);
 	 */
 	users(clientToken?: string): UserRecord[] {
-		return [...this.#users.values(), ...this.#unverified.values()]
+		return this.#users
+			.records()
 			.filter((record) => clientToken === undefined || record.clientToken === clientToken)
 			.map((record) => structuredClone(record));
 	}
@@ -342,10 +263,6 @@ export class MemoryStore implements IdentityStore {
 			expiresAt: new Date(expiresAt).toISOString(),
 		}));
 	}
-}
-
-function userKey(clientToken: string, userId: string): string {
-	return compoundKey(clientToken, userId);
 }
 
 function visitorKey({clientToken, userId, anonymousId}: {clientToken: string; userId: string; anonymousId: string}): string {

@@ -4,5 +4,6 @@
 // as in signet-js/server.
 import '../../guard';
 
-export {PostgresStore, type PostgresStoreOptions} from './postgres-store';
+export {PostgresStore} from './postgres-store';
+export type {PostgresStoreOptions} from './store-options';
 export type {PostgresConnection, PostgresPool, PostgresQuery, PostgresResult} from './pool';

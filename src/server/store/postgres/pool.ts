@@ -1,3 +1,5 @@
+import pg from 'pg';
+
 /** One statement's answer, as `pg` gives it. @example const {rows, rowCount}: PostgresResult = await pool.query({text: 'SELECT 1'}); */
 export type PostgresResult = {rows: any[]; rowCount: number | null};
 
@@ -29,3 +31,40 @@ export type PostgresPool = {
  * new PostgresStore({pool}); // a pg.Pool you configured
  */
 export type PostgresConnection = {connectionString: string; pool?: never} | {pool: PostgresPool; connectionString?: never};
+
+/**
+ * The pool a {@link PostgresConnection} names, and whether the store owns
+ * it (created it, so ends it on `close()`); throws a TypeError for
+ * anything else.
+ *
+ * @example
+ * const {pool, owned} = openPool({connectionString: process.env.DATABASE_URL}, 10);
+ */
+export function openPool(connection: PostgresConnection, maxConnections: number): {pool: PostgresPool; owned: boolean} {
+	if (connection?.pool !== undefined) {
+		return {pool: connection.pool, owned: false};
+	}
+
+	if (typeof connection?.connectionString === 'string') {
+		// A connection attempt gives up rather than hold a request forever
+		// (the handler then answers 503 and the SDK retries), and TCP
+		// keep-alive notices a connection whose peer vanished.
+		const pool = new pg.Pool({connectionString: connection.connectionString, max: maxConnections, connectionTimeoutMillis: 5000, keepAlive: true});
+		// An idle connection dies when the database restarts; the pool drops
+		// it and connects anew. Without a listener that event would end the process.
+		pool.on('error', () => {});
+		return {pool, owned: true};
+	}
+
+	throw new TypeError('PostgresStore needs {connectionString} or {pool}');
+}
+
+/**
+ * Runs a named statement: each connection parses and plans it once.
+ *
+ * @example
+ * const {rows} = await runNamed(pool, 'signet_get_user', GET_USER, [clientToken, userId]);
+ */
+export function runNamed(pool: PostgresPool, name: string, text: string, values: unknown[]): Promise<PostgresResult> {
+	return pool.query({name, text, values});
+}

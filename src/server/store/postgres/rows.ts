@@ -1,4 +1,4 @@
-import type {SessionRecord, UserRecord} from '../store';
+import type {OutcomeSummary, SessionRecord, UserRecord} from '../store';
 
 /**
  * A `signet_users` row, as `USER_COLUMNS` selects it, as the store's
@@ -40,6 +40,31 @@ export function toSession(row: Record<string, any>): SessionRecord {
 		createdAt: iso(row.created_at),
 		expiresAt: iso(row.expires_at),
 	};
+}
+
+/**
+ * READINESS' one row as the store's summary: every bucket's count added to
+ * its code's and its hint's, and the recent failures in the row's order.
+ *
+ * @example
+ * const summary = toOutcomeSummary(rows[0]); // {total: 3, byCode: {ok: 2, hash_expired: 1}, byHint: {}, recentFailures: [...]}
+ */
+export function toOutcomeSummary(row: Record<string, any>): OutcomeSummary {
+	const summary: OutcomeSummary = {total: 0, byCode: {}, byHint: {}, recentFailures: []};
+	for (const [code, hint, count] of row.buckets as Array<[string, string, number]>) {
+		summary.total += count;
+		summary.byCode[code] = (summary.byCode[code] ?? 0) + count;
+		if (hint !== '') {
+			summary.byHint[hint] = (summary.byHint[hint] ?? 0) + count;
+		}
+	}
+
+	for (const failure of row.failures as Array<{userId: string; code: string; hint: string | null; at: string}>) {
+		const {userId, code, hint, at} = failure;
+		summary.recentFailures.push(hint === null ? {userId, code, at: iso(at)} : {userId, code, hint, at: iso(at)});
+	}
+
+	return summary;
 }
 
 /**

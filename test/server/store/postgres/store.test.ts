@@ -6,7 +6,7 @@ import pg from 'pg';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {PostgresStore} from '../../../../src/server/store/postgres/index';
 import {MIGRATIONS} from '../../../../src/server/store/postgres/migrations';
-import {RECORD_OUTCOMES} from '../../../../src/server/store/postgres/statements';
+import {RECORD_OUTCOMES} from '../../../../src/server/store/postgres/statements/outcomes';
 import {describePostgres, type PostgresCluster, startPostgres} from '../../../support/postgres';
 import {describeStoreContract} from '../../support/store-contract';
 
