@@ -55,9 +55,10 @@ const ALLOWED: Record<string, string[]> = {
 	'server/store': ['shared'],
 	'server/verify': ['shared', 'server/sign'],
 	'server/config': ['shared', 'server/store', 'server/verify'],
-	'server/api': ['shared', 'server/config', 'server/store', 'server/verify', 'server/sign'],
+	'server/control': ['shared', 'server/config', 'server/store', 'server/verify'],
+	'server/api': ['shared', 'server/config', 'server/control', 'server/store', 'server/verify', 'server/sign'],
 	'server/node': ['server/api'],
-	server: ['shared', 'server/sign', 'server/verify', 'server/api', 'server/config', 'server/node', 'server/store'],
+	server: ['shared', 'server/sign', 'server/verify', 'server/api', 'server/config', 'server/control', 'server/node', 'server/store'],
 };
 
 // The published entries of a subpath (signet-js/server/postgres) load the

@@ -26,6 +26,10 @@ export type Client = {
 	variables?: (userId: string) => Variables | Promise<Variables>;
 	retiredSecrets: string[];
 	adminKey?: string;
+	/** Where the client comes from: the configuration (read-only), or the control plane's registry. */
+	source: 'config' | 'registry';
+	/** Told which key (its session fingerprint) verified a call: a registry client's `lastUsedAt`. */
+	keyUsed: ((keyId: string) => void) | undefined;
 };
 
 /**
@@ -36,7 +40,7 @@ export type Client = {
  * @example
  * clientFrom('ct_demo', {secrets: [process.env.SIGNET_SECRET]}).hashKeyIds // one 16-character fingerprint
  */
-export function clientFrom(token: string, client: ClientConfig): Client {
+export function clientFrom(token: string, client: ClientConfig, source: Client['source'] = 'config'): Client {
 	const name = `clients[${JSON.stringify(token)}]`;
 	if (token === '') {
 		throw new TypeError('a client token must not be empty');
@@ -53,7 +57,8 @@ export function clientFrom(token: string, client: ClientConfig): Client {
 
 	const secrets = keyList(client.secrets, `${name}.secrets`, "the client's hash keys, newest last");
 	const tokenSecrets = keyList(client.tokenSecrets, `${name}.tokenSecrets`, "the client's HS256 token keys, newest last");
-	if (secrets.length + tokenSecrets.length + publicKeys.length === 0) {
+	// A registry client may have no key yet: every identify is then unverified.
+	if (source === 'config' && secrets.length + tokenSecrets.length + publicKeys.length === 0) {
 		throw new TypeError(`${name} must have at least one key: secrets (hashes), tokenSecrets or publicKeys (identity tokens)`);
 	}
 
@@ -105,6 +110,9 @@ export function clientFrom(token: string, client: ClientConfig): Client {
 		variables,
 		retiredSecrets: retired,
 		adminKey,
+		source,
+		// Set by the control plane for its clients; here too, so every client has one shape.
+		keyUsed: undefined,
 	};
 }
 

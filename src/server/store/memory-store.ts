@@ -1,7 +1,9 @@
 import {CallCounters} from './call-counters';
 import {compoundKey} from './compound-key';
 import {LruMap} from './lru-map';
+import {MemoryRegistry} from './memory-registry';
 import {OutcomeTally} from './outcome-tally';
+import type {AuditEvent, Registry, RegistryStore, RegistryWrite, RegistryWriteResult} from './registry';
 import type {ClaimResult, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, StoredReply, UserChange, UserRecord} from './store';
 import {UserRecords} from './user-records';
 
@@ -50,6 +52,11 @@ export type MemoryStoreOptions = {
 	 */
 	maxCounters?: number;
 	/**
+	 * Audit events of the control plane kept (the newest).
+	 * @default 10_000
+	 */
+	maxAuditEvents?: number;
+	/**
 	 * How long verification outcomes are kept for {@link MemoryStore.readiness}.
 	 * @default 604_800_000 (7 days)
 	 */
@@ -74,7 +81,7 @@ type Entry = {fingerprint: string; sealed: string | null; createdAt: number; exp
  * // later, in a test:
  * store.users('ct_demo'); // [{userId: '42', applied: 1, …}]
  */
-export class MemoryStore implements IdentityStore {
+export class MemoryStore implements IdentityStore, RegistryStore {
 	/** Verified records and, bounded apart, those never verified. */
 	readonly #users: UserRecords;
 	readonly #sessions: LruMap<SessionRecord>;
@@ -83,6 +90,8 @@ export class MemoryStore implements IdentityStore {
 	readonly #replies: LruMap<Entry>;
 	readonly #counters: CallCounters;
 	readonly #outcomes: OutcomeTally;
+	/** The control plane's clients, keys, credentials and audit log. */
+	readonly #registry: MemoryRegistry;
 	/** Everything stays in this process: remembered answers come as JSON text, not sealed (see IdentityStore.inProcess). */
 	readonly inProcess = true;
 
@@ -92,7 +101,7 @@ export class MemoryStore implements IdentityStore {
 			throw new TypeError('MemoryStore option unverifiedRetentionHours must be a finite number of hours above 0');
 		}
 
-		const limits = {maxUsers: 10_000, maxUnverifiedUsers: 10_000, maxSessions: 100_000, maxReplies: 10_000, maxCounters: 100_000, outcomeRetentionMs: 7 * 24 * 60 * 60 * 1000, ...counts};
+		const limits = {maxUsers: 10_000, maxUnverifiedUsers: 10_000, maxSessions: 100_000, maxReplies: 10_000, maxCounters: 100_000, maxAuditEvents: 10_000, outcomeRetentionMs: 7 * 24 * 60 * 60 * 1000, ...counts};
 		for (const [name, value] of Object.entries(limits)) {
 			if (typeof value !== 'number' || !(value >= 1)) {
 				throw new TypeError(`MemoryStore option ${name} must be a number, at least 1`);
@@ -105,6 +114,27 @@ export class MemoryStore implements IdentityStore {
 		this.#replies = new LruMap(limits.maxReplies);
 		this.#counters = new CallCounters(limits.maxCounters);
 		this.#outcomes = new OutcomeTally(limits.outcomeRetentionMs, limits.maxUsers);
+		this.#registry = new MemoryRegistry(limits.maxAuditEvents);
+	}
+
+	readRegistry(): Registry {
+		return this.#registry.readRegistry();
+	}
+
+	registryVersion(): number {
+		return this.#registry.registryVersion();
+	}
+
+	writeRegistry(write: RegistryWrite, event: AuditEvent): RegistryWriteResult {
+		return this.#registry.writeRegistry(write, event);
+	}
+
+	touchKeys(uses: Array<{clientToken: string; keyId: string; at: string}>): void {
+		this.#registry.touchKeys(uses);
+	}
+
+	auditEvents(filter: {clientToken?: string; limit: number}): AuditEvent[] {
+		return this.#registry.auditEvents(filter);
 	}
 
 	getUser(clientToken: string, userId: string): UserRecord | undefined {
