@@ -13,6 +13,10 @@ import {type Limit, rateLimited} from './rate-limit';
 import {readiness} from './readiness';
 import {readJsonBody} from './read-body';
 import {RememberedReplies} from './replies';
+import {AdminGuard, answerAdmin} from './admin/admin';
+import {ControlPlane} from '../control/control-plane';
+import type {RegistryStore} from '../store/registry';
+import type {IdentityStore} from '../store/store';
 import {SessionReuse} from './session-reuse';
 import {answerOf, errorReply, invalid, type Reply} from './reply';
 import type {MaybePromise} from '../store/store';
@@ -37,7 +41,14 @@ export type CallerInfo = {
  * @example
  * const response = await handler(new Request('https://api.example.com/v1/identify', {method: 'POST', body}), {clientIp});
  */
-export type IdentityHandler = (request: Request, info?: CallerInfo) => Promise<Response>;
+export type IdentityHandler = ((request: Request, info?: CallerInfo) => Promise<Response>) & {
+	/**
+	 * Settles when the handler can answer: at once without `admin`; with it,
+	 * once the registry was read and its keys opened. Rejects (naming the
+	 * master key) when they do not open; `startServer` then rejects too.
+	 */
+	ready?: Promise<void>;
+};
 
 // A route is recognised by how the path ends, so the API can be mounted
 // under a prefix (/api/v1/identify) without configuration. The leading
@@ -50,10 +61,23 @@ const ROUTES: ReadonlyArray<[string, Route]> = [
 
 
 /** The parts of the handler that live as long as it does. */
-type State = {settings: Settings; replies: RememberedReplies; sessionReuse: SessionReuse | undefined; sweptAt: number};
+type State = {
+	settings: Settings;
+	replies: RememberedReplies;
+	sessionReuse: SessionReuse | undefined;
+	sweptAt: number;
+	/** The control plane, with `admin` in the configuration. */
+	control: ControlPlane | undefined;
+	guard: AdminGuard;
+	/** Until the control plane has read the registry: what every call waits for first. */
+	starting: Promise<void> | undefined;
+};
 
 /** Seconds a caller waits after a 503 `store_unavailable`: long enough for a pool to reconnect, short enough to feel like a hiccup. */
 const STORE_RETRY_AFTER = '2';
+
+// Admin routes are matched like the others, by how the path goes on, so the API can be mounted under a prefix.
+const ADMIN_PREFIX = '/v1/admin/';
 
 const NO_CLIENT_IP =
 	"the identity API got a call without the caller's IP: per-IP rate limits are off, and failed readiness keys from anyone count against everyone. Give createIdentityHandler a clientIp option (the header your proxy sets), or serve it with startServer or toNodeListener";
@@ -87,8 +111,18 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 		// The session tokens this handler may hand out again: with an `inProcess` store only (see SessionReuse).
 		sessionReuse: settings.store.inProcess === true ? new SessionReuse(settings.sessionTtlMs) : undefined,
 		sweptAt: Number.NEGATIVE_INFINITY,
+		control: settings.admin === undefined ? undefined : new ControlPlane(settings, settings.store as IdentityStore & RegistryStore, settings.admin),
+		guard: new AdminGuard(),
+		starting: undefined,
 	};
-	const secrets = [...settings.clients.values()].flatMap((client) => [...client.secrets, ...(client.tokenKeys.tokenSecrets ?? []), ...client.retiredSecrets]);
+	const ready = state.control?.ready ?? Promise.resolve();
+	// Set once: a call answered after the registry was read awaits nothing more.
+	state.starting = state.control === undefined ? undefined : ready.then(() => {
+		state.starting = undefined;
+	});
+	state.starting?.catch(() => {});
+	// Every key the clients hold now, for blanking out of a log line (an error's only: computed then).
+	const secrets = () => [...settings.clients.values()].flatMap((client) => [...client.secrets, ...(client.tokenKeys.tokenSecrets ?? []), ...client.retiredSecrets]);
 
 	// Without a log there is no line to build.
 	const logging = config.log !== undefined;
@@ -104,7 +138,7 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 
 		const started = logging ? Date.now() : 0;
 		const origin = request.header('origin');
-		const context: Context = {client: undefined, bearerToken: undefined, call: undefined, note: undefined};
+		const context: Context = {client: undefined, bearerToken: undefined, call: undefined, note: undefined, admin: undefined};
 		let reply: Reply;
 		let answer: CallAnswer;
 		try {
@@ -114,7 +148,7 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 			// The caller learns only that it failed; the details go to the log,
 			// with every key, the call's hash and its session token blanked out.
 			const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error value was thrown';
-			context.note = redact(detail, [...secrets, ...credentialsOf(context)]);
+			context.note = redact(detail, [...secrets(), ...credentialsOf(context)]);
 			reply =
 				error instanceof StoreFailure
 					? errorReply(503, 'store_unavailable', 'the API cannot reach its store: retry in a moment', {headers: {'Retry-After': STORE_RETRY_AFTER}})
@@ -132,6 +166,7 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 	};
 
 	const handler: IdentityHandler = async (request, info) => toFetchResponse(await answerCall(fromFetchRequest(request), callerOf(request, info, settings.clientIp)));
+	handler.ready = ready;
 	// toNodeListener answers node:http requests through answerCall directly, without Fetch objects.
 	return Object.defineProperty(handler, CALL_HANDLER, {value: answerCall});
 }
@@ -152,11 +187,24 @@ function callerOf(request: Request, info: CallerInfo | undefined, clientIp: ((re
 }
 
 async function handle(request: CallRequest, info: CallerInfo, state: State, context: Context): Promise<Reply> {
+	if (state.starting !== undefined) {
+		await state.starting;
+	}
+
 	const {settings, replies} = state;
 	const {pathname} = request;
 	const authorization = request.header('authorization');
 	const bearerToken = authorization === null ? undefined : /^Bearer +(\S+)/i.exec(authorization)?.[1];
 	context.bearerToken = bearerToken;
+
+	const admin = pathname.indexOf(ADMIN_PREFIX);
+	if (admin !== -1) {
+		// Answered without CORS: the console is served by the API itself.
+		context.admin = true;
+		return state.control === undefined
+			? errorReply(404, 'not_found', 'the admin API is off: createIdentityHandler needs admin: {ownerKey, masterKey}')
+			: answerAdmin(request, pathname.slice(admin + ADMIN_PREFIX.length), bearerToken, info.clientIp, state.control, settings, currentTime(settings), state.guard);
+	}
 
 	if (pathname.endsWith('/v1/readiness')) {
 		return readiness(request, bearerToken, info, settings, currentTime(settings), context);
@@ -257,5 +305,5 @@ function apply(call: Call, {settings, sessionReuse}: State, client: Client, requ
 // Answers tied to a client use its origins; the others (unreadable body,
 // unknown client, 404) use every client's, as a preflight does.
 function allowedOriginFor(context: Context, origin: string | null, settings: Settings): string | undefined {
-	return allowedOrigin(origin, context.client?.origins ?? settings.origins);
+	return context.admin === true ? undefined : allowedOrigin(origin, context.client?.origins ?? settings.origins);
 }

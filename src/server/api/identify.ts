@@ -53,6 +53,8 @@ export async function identify(settings: Settings, client: Client, call: Identif
 		return refuse(settings, client, call, result, now);
 	}
 
+	// A registry client notes which key verified (its lastUsedAt, written once a minute).
+	client.keyUsed?.(result.keyId);
 	const outcome: Outcome = {clientToken, userId, code: 'ok', at: now};
 	// Asked before anything is written, so a throwing callback leaves no
 	// half-applied call behind for the retry to apply again.

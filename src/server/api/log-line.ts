@@ -7,7 +7,7 @@ import type {Client} from '../config/client';
 import type {Reply} from './reply';
 
 /** What the handler learns while answering: the client (for CORS), and the credentials a log line must blank out (see `credentialsOf`). */
-export type Context = {client?: Client; bearerToken?: string; call?: Call; note?: string};
+export type Context = {client?: Client; bearerToken?: string; call?: Call; note?: string; admin?: boolean};
 
 // What a log line must not hold of this call: the session token, and the
 // hash or identity token. Only a string long enough to be a hash is worth

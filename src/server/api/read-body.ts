@@ -4,7 +4,7 @@ import type {CallRequest} from './call-request';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The parsed JSON of a body, or why it could not be read. */
-export type BodyResult = {ok: true; value: unknown} | {ok: false; message: string};
+export type BodyResult = {ok: true; value: unknown} | {ok: false; message: string; tooLarge?: true};
 
 // The SDK posts text/plain so that a cross-origin call needs no preflight
 // (see the README's "The reference API"); application/json is what every other client sends.
@@ -15,14 +15,14 @@ const UTF8 = new TextDecoder('utf-8', {fatal: true});
 
 /**
  * Reads a request's body as UTF-8 JSON, stopping as soon as it passes
- * {@link MAX_BODY_BYTES}, so an endless body costs at most that much
+ * `maxBytes` ({@link MAX_BODY_BYTES}), so an endless body costs at most that much
  * memory. Never throws.
  *
  * @example
  * const body = await readJsonBody(fromFetchRequest(request));
  * if (!body.ok) return invalid('body', body.message);
  */
-export async function readJsonBody(request: CallRequest): Promise<BodyResult> {
+export async function readJsonBody(request: CallRequest, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
 	const contentType = request.header('content-type') ?? 'text/plain';
 	const parameters = contentType.indexOf(';');
 	const mediaType = (parameters === -1 ? contentType : contentType.slice(0, parameters)).trim().toLowerCase();
@@ -31,15 +31,15 @@ export async function readJsonBody(request: CallRequest): Promise<BodyResult> {
 	}
 
 	const declared = Number(request.header('content-length') ?? 0);
-	if (declared > MAX_BODY_BYTES) {
-		return tooLarge();
+	if (declared > maxBytes) {
+		return tooLarge(maxBytes);
 	}
 
 	let bytes: Uint8Array;
 	try {
-		const read = await request.bytes(MAX_BODY_BYTES);
+		const read = await request.bytes(maxBytes);
 		if (read === undefined) {
-			return tooLarge();
+			return tooLarge(maxBytes);
 		}
 
 		bytes = read;
@@ -61,6 +61,6 @@ export async function readJsonBody(request: CallRequest): Promise<BodyResult> {
 	}
 }
 
-function tooLarge(): BodyResult {
-	return {ok: false, message: `the body must be at most ${MAX_BODY_BYTES} bytes`};
+function tooLarge(maxBytes: number): BodyResult {
+	return {ok: false, message: `the body must be at most ${maxBytes} bytes`, tooLarge: true};
 }

@@ -82,17 +82,39 @@ export async function readiness(
 		return errorReply(401, 'admin_key_invalid', ADMIN_KEY_INVALID);
 	}
 
-	const hoursText = query.get('hours') ?? String(DEFAULT_READINESS_HOURS);
-	const hours = /^\d{1,3}$/.test(hoursText) ? Number(hoursText) : 0;
-	if (hours < 1 || hours > MAX_READINESS_HOURS) {
+	const hours = hoursOf(query);
+	if (hours === undefined) {
 		return invalid('hours', `hours must be a whole number of hours from 1 to ${MAX_READINESS_HOURS}`);
 	}
 
+	return {status: 200, body: await readinessReport(settings, token, hours, now)};
+}
+
+/**
+ * The `?hours=` of a report's query: {@link DEFAULT_READINESS_HOURS} when
+ * absent, undefined when not a whole number from 1 to {@link MAX_READINESS_HOURS}.
+ *
+ * @example
+ * hoursOf(new URLSearchParams('hours=48')) // 48
+ */
+export function hoursOf(query: URLSearchParams): number | undefined {
+	const text = query.get('hours') ?? String(DEFAULT_READINESS_HOURS);
+	const hours = /^\d{1,3}$/.test(text) ? Number(text) : 0;
+	return hours >= 1 && hours <= MAX_READINESS_HOURS ? hours : undefined;
+}
+
+/**
+ * A client's readiness report over the last `hours`: counts by code and
+ * hint, the newest failures, and whether enforcement is safe to turn on.
+ *
+ * @example
+ * (await readinessReport(settings, 'ct_demo', 24, now)).safeToEnforce
+ */
+export async function readinessReport(settings: Settings, token: string, hours: number, now: Date): Promise<ReadinessAnswer> {
 	const summary = await settings.store.readiness(token, new Date(now.getTime() - hours * 3_600_000));
 	const {total, byCode, byHint, recentFailures} = summary;
 	const safeToEnforce = total > 0 && byCode.ok === total;
-	const body: ReadinessAnswer = {total, byCode, byHint, recentFailures, hours, safeToEnforce};
-	return {status: 200, body};
+	return {total, byCode, byHint, recentFailures, hours, safeToEnforce};
 }
 
 // Both sides hashed first, so the comparison takes the same time whatever

@@ -14,6 +14,13 @@ export type ErrorCode =
 	| 'unknown_client_token'
 	| 'session_invalid'
 	| 'admin_key_invalid'
+	| 'admin_unauthorized'
+	| 'admin_forbidden'
+	| 'config_client'
+	| 'not_ready'
+	| 'last_active_key'
+	| 'payload_too_large'
+	| 'conflict'
 	| VerificationCode
 	| 'rate_limited'
 	| 'message_id_reused'

@@ -2,9 +2,11 @@
 // handler reads, made once at creation by settingsFrom.
 import {MemoryStore} from '../store/memory-store';
 import {guardStore} from '../store/store-failure';
+import {REGISTRY_METHODS} from '../store/registry';
 import type {IdentityStore} from '../store/store';
 import {type Client, clientFrom} from './client';
 import {DEFAULT_RATE_LIMIT, DEFAULT_REPLY_TTL_MS, DEFAULT_SESSION_TTL_MS} from './defaults';
+import {type AdminSettings, adminFrom} from './admin';
 import {checkOneUsePerKey, warnOfShortKeys} from './key-use';
 import type {IdentityHandlerConfig, RateLimits} from './types';
 
@@ -21,6 +23,8 @@ export type Settings = {
 	replyTtlMs: number;
 	/** Reads the caller's IP from a Fetch request that came without one. */
 	clientIp?: (request: Request) => string | undefined;
+	/** The control plane's keys, when it is on. */
+	admin?: AdminSettings;
 };
 
 /** The methods a store must have: checked at start-up, guarded on every call (store-failure.ts). @example STORE_METHODS.includes('mergeUser') */
@@ -57,7 +61,8 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 	}
 
 	const {clients, store = new MemoryStore(), rateLimit = {}, now, log, sessionTtlMs = DEFAULT_SESSION_TTL_MS, replyTtlMs = DEFAULT_REPLY_TTL_MS, clientIp} = config;
-	if (clients === null || typeof clients !== 'object' || Object.keys(clients).length === 0) {
+	// With the control plane on, clients may all come from its registry.
+	if (clients === null || typeof clients !== 'object' || (Object.keys(clients).length === 0 && config.admin === undefined)) {
 		throw new TypeError('clients must map at least one client token to its settings');
 	}
 
@@ -85,8 +90,11 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 		throw new TypeError(`store must implement IdentityStore: ${STORE_METHODS.join(', ')}`);
 	}
 
+	settings.admin = adminFrom(config.admin, store);
+
 	// A store that fails is told apart from a bug: 503, and the SDK retries.
-	settings.store = guardStore(store, [...STORE_METHODS, ...OPTIONAL_STORE_METHODS.filter((method) => typeof (store as IdentityStore)[method] === 'function')]);
+	const registry = settings.admin === undefined ? [] : REGISTRY_METHODS;
+	settings.store = guardStore(store, [...STORE_METHODS, ...OPTIONAL_STORE_METHODS.filter((method) => typeof (store as IdentityStore)[method] === 'function'), ...registry] as Array<keyof IdentityStore>);
 
 	const limits = settings.rateLimit;
 	if (rateLimit === null || typeof rateLimit !== 'object' || ![limits.max, limits.perUser, limits.perIp, limits.windowMs].every((value) => typeof value === 'number' && value > 0)) {

@@ -63,9 +63,33 @@ export type ClientConfig = {
 	adminKey?: string | undefined;
 };
 
+/** The control plane (SPEC §6): admin routes that change clients, keys and enforcement at runtime. */
+export type AdminConfig = {
+	/** The owner's credential (role `owner`): at least 32 random characters, from SIGNET_OWNER_KEY. */
+	ownerKey: string;
+	/**
+	 * 32 random bytes in base64 (SIGNET_MASTER_KEY) that seal every secret
+	 * key in the store. Required with a store other processes share.
+	 * @default a random key for this process, with an in-process store
+	 */
+	masterKey?: string;
+	/**
+	 * How often the process asks the store whether the registry changed.
+	 * @default 1000
+	 */
+	pollMs?: number;
+};
+
 /** The configuration of {@link createIdentityHandler}. */
 export type IdentityHandlerConfig = {
+	/** The clients of the code, keyed by their public client token: read-only through the admin API. May be empty with `admin`. */
 	clients: Record<string, ClientConfig>;
+	/**
+	 * Turns the control plane on: `/v1/admin/*` routes, registry clients kept
+	 * in the store beside `clients`. Without it those routes answer 404.
+	 * @default undefined
+	 */
+	admin?: AdminConfig;
 	/** @default new MemoryStore() */
 	store?: IdentityStore;
 	/**

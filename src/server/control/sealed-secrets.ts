@@ -9,23 +9,6 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * The master key from its base64 text (32 random bytes: `openssl rand
- * -base64 32`). Throws a `TypeError` naming `name` for anything else,
- * never repeating the value.
- *
- * @example
- * const masterKey = masterKeyFrom(process.env.SIGNET_MASTER_KEY, 'SIGNET_MASTER_KEY');
- */
-export function masterKeyFrom(text: unknown, name = 'admin.masterKey'): Buffer {
-	const key = typeof text === 'string' && /^[A-Za-z\d+/_-]{42,44}={0,2}$/.test(text.trim()) ? Buffer.from(text.trim(), 'base64') : undefined;
-	if (key?.length !== 32) {
-		throw new TypeError(`${name} must be 32 random bytes in base64 (make one with: openssl rand -base64 32)`);
-	}
-
-	return key;
-}
-
-/**
  * `secret` sealed under `masterKey` for one key of one client: text that
  * holds nothing readable and opens only with the same key, client and id.
  *

@@ -125,6 +125,8 @@ export async function startServer(handler: FetchHandler, options: ServerOptions 
 		throw new TypeError('headersTimeoutMs and requestTimeoutMs must be milliseconds above 0, requestTimeoutMs at least headersTimeoutMs');
 	}
 
+	// A handler with a control plane answers once its registry is read: a wrong master key fails here, before listening.
+	await (handler as {ready?: Promise<void>}).ready;
 	const server = createServer(
 		{
 			headersTimeout: headersTimeoutMs,
