@@ -20,8 +20,10 @@ export {verifyIdentityToken, type TokenFailure, type VerifyTokenOptions, type Ve
 export {MAX_TOKEN_LENGTH} from '../shared/limits';
 export type {PublicJwk, TokenKeys} from './verify/token-keys';
 export {createIdentityHandler, type CallerInfo, type IdentityHandler} from './api/handler';
+export {rotateMasterKey} from './control/rotate-master-key';
+export type {AdminCredential, AdminRole, AuditEvent, KeyUse, Registry, RegistryClient, RegistryKey, RegistryStore, RegistryWrite, RegistryWriteResult} from './store/registry';
 export {DEFAULT_RATE_LIMIT, DEFAULT_REPLY_TTL_MS, DEFAULT_SESSION_TTL_MS, MIN_ADMIN_KEY_LENGTH} from './config/defaults';
-export type {ClientConfig, IdentityHandlerConfig, RateLimits, Variables} from './config/types';
+export type {AdminConfig, ClientConfig, IdentityHandlerConfig, RateLimits, Variables} from './config/types';
 export type {IdentityAnswer} from './api/identify';
 export type {SessionAnswer} from './api/session';
 export type {ErrorCode} from './api/reply';

@@ -2,8 +2,8 @@
 // the first key to enforcement, each role against each route, and what it
 // refuses. One API per file; each test makes the clients it needs.
 import {createHash, randomBytes, randomUUID} from 'node:crypto';
-import {describe, expect, it} from 'vitest';
-import {createIdentityHandler, MemoryStore, signIdentity, startServer} from '../../../src/server/index';
+import {describe, expect, it, vi} from 'vitest';
+import {createIdentityHandler, MemoryStore, rotateMasterKey, signIdentity, startServer} from '../../../src/server/index';
 import {ADMIN_FAILURES_PER_WINDOW} from '../../../src/server/api/admin/admin';
 import {identifyBody, serve, SECRET} from '../support/helpers';
 import {keyPair} from '../support/token-keys';
@@ -232,3 +232,52 @@ describe('the control plane at start-up', () => {
 	});
 });
 
+
+describe('rotating the master key', () => {
+	it('seals every key again under the new master key: a handler with it serves them, one with the old cannot start', async () => {
+		const store = new MemoryStore();
+		const first = createIdentityHandler({clients: {}, store, admin: {ownerKey: OWNER, masterKey: MASTER}});
+		const call = (handler: typeof first, method: string, path: string, body?: unknown) =>
+			handler(new Request(`https://api.example.com${path}`, {method, headers: {Authorization: `Bearer ${OWNER}`}, body: body === undefined ? undefined : JSON.stringify(body)}), {clientIp: '192.0.2.1'});
+		const {client} = (await (await call(first, 'POST', '/v1/admin/clients', {name: 'Shop'})).json()) as {client: {token: string}};
+		const {secret} = (await (await call(first, 'POST', `/v1/admin/clients/${client.token}/keys`, {type: 'secret'})).json()) as {secret: string};
+
+		const next = randomBytes(32).toString('base64');
+		expect(await rotateMasterKey(store, {from: MASTER, to: next})).toBe(1);
+		// Run again after it stopped halfway: what is sealed under the new key already is left alone.
+		expect(await rotateMasterKey(store, {from: MASTER, to: next})).toBe(0);
+
+		const rotated = createIdentityHandler({clients: {}, store, admin: {ownerKey: OWNER, masterKey: next}});
+		await rotated.ready;
+		const verified = await rotated(new Request('https://api.example.com/v1/identify', {method: 'POST', body: JSON.stringify(identifyBody({clientToken: client.token, ...signIdentity('ada', secret)}))}), {clientIp: '192.0.2.1'});
+		expect(await verified.json()).toMatchObject({verified: true});
+		await expect(createIdentityHandler({clients: {}, store, admin: {ownerKey: OWNER, masterKey: MASTER}}).ready).rejects.toThrow(/SIGNET_MASTER_KEY/);
+		await expect(rotateMasterKey(store, {from: randomBytes(32).toString('base64'), to: randomBytes(32).toString('base64')})).rejects.toThrow(/does not open/);
+	});
+});
+
+describe('when a key was last used', () => {
+	it('shows lastUsedAt of the key that verified, written once a minute and not per identify', async () => {
+		vi.useFakeTimers({toFake: ['setInterval']});
+		try {
+			const store = new MemoryStore();
+			const handler = createIdentityHandler({clients: {}, store, admin: {ownerKey: OWNER}});
+			const call = (method: string, path: string, body?: unknown) =>
+				handler(new Request(`https://api.example.com${path}`, {method, headers: {Authorization: `Bearer ${OWNER}`}, body: body === undefined ? undefined : JSON.stringify(body)}), {clientIp: '192.0.2.1'});
+			const {client} = (await (await call('POST', '/v1/admin/clients', {name: 'Shop'})).json()) as {client: {token: string}};
+			const {secret, key} = (await (await call('POST', `/v1/admin/clients/${client.token}/keys`, {type: 'secret'})).json()) as {secret: string; key: {id: string}};
+			const lastUsed = () => store.readRegistry().keys.find((entry) => entry.id === key.id)?.lastUsedAt;
+			for (const userId of ['ada', 'bo', 'cy']) {
+				await handler(new Request('https://api.example.com/v1/identify', {method: 'POST', body: JSON.stringify(identifyBody({clientToken: client.token, ...signIdentity(userId, secret)}))}), {clientIp: '192.0.2.1'});
+			}
+
+			expect(lastUsed()).toBeNull();
+			await vi.advanceTimersByTimeAsync(60_000);
+			expect(lastUsed()).toEqual(expect.any(String));
+			const shown = (await (await call('GET', `/v1/admin/clients/${client.token}`)).json()) as {client: {keys: Array<{id: string; lastUsedAt: string | null}>}};
+			expect(shown.client.keys).toEqual([expect.objectContaining({id: key.id, lastUsedAt: expect.any(String)})]);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+});
