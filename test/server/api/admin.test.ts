@@ -281,3 +281,25 @@ describe('when a key was last used', () => {
 		}
 	});
 });
+
+describe('what the store holds', () => {
+	it('keeps no secret and no credential key readable: secrets sealed, credentials as digests, the audit log without either', async () => {
+		const store = new MemoryStore();
+		const handler = createIdentityHandler({clients: {}, store, admin: {ownerKey: OWNER}});
+		const call = async (method: string, path: string, body?: unknown) =>
+			(await handler(new Request(`https://api.example.com${path}`, {method, headers: {Authorization: `Bearer ${OWNER}`}, body: body === undefined ? undefined : JSON.stringify(body)}), {clientIp: '192.0.2.1'})).json() as Promise<Record<string, any>>;
+		const {client} = await call('POST', '/v1/admin/clients', {name: 'Shop'});
+		const shown = [
+			(await call('POST', `/v1/admin/clients/${client.token}/keys`, {type: 'secret'})).secret,
+			(await call('POST', `/v1/admin/clients/${client.token}/keys`, {type: 'secret', use: 'token'})).secret,
+			(await call('POST', '/v1/admin/credentials', {name: 'ops', role: 'admin'})).key,
+			OWNER,
+		];
+		const kept = JSON.stringify([store.readRegistry(), store.auditEvents({limit: 100})]);
+		for (const secret of shown) {
+			expect(secret).toMatch(/^[\w-]{32,}$/);
+			expect(kept).not.toContain(secret);
+			expect(kept).not.toContain(Buffer.from(secret).toString('base64'));
+		}
+	});
+});
