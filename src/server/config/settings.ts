@@ -93,7 +93,7 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 	settings.admin = adminFrom(config.admin, store);
 
 	// A store that fails is told apart from a bug: 503, and the SDK retries.
-	const registry = settings.admin === undefined ? [] : REGISTRY_METHODS;
+	const registry = settings.admin === undefined ? [] : [...REGISTRY_METHODS, ...(typeof (store as {watchRegistry?: unknown}).watchRegistry === 'function' ? ['watchRegistry'] : [])];
 	settings.store = guardStore(store, [...STORE_METHODS, ...OPTIONAL_STORE_METHODS.filter((method) => typeof (store as IdentityStore)[method] === 'function'), ...registry] as Array<keyof IdentityStore>);
 
 	const limits = settings.rateLimit;

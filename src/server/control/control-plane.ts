@@ -44,6 +44,7 @@ export class ControlPlane {
 	#keyUses = new Map<string, {clientToken: string; keyId: string; at: string}>();
 	#loading: Promise<void> | undefined;
 	#timers: Array<ReturnType<typeof setInterval>> = [];
+	#unwatch: (() => void) | undefined;
 
 	constructor(settings: Settings, store: IdentityStore & RegistryStore, {ownerKey, masterKey, pollMs = REGISTRY_POLL_MS}: {ownerKey: string; masterKey: Buffer; pollMs?: number}) {
 		this.#settings = settings;
@@ -55,6 +56,8 @@ export class ControlPlane {
 		this.ready.catch(() => {});
 		// Unref'd: a handler never keeps a process alive on its own.
 		this.#timers.push(setInterval(() => void this.#poll(), pollMs).unref(), setInterval(() => void this.flushKeyUses(), KEY_USE_FLUSH_MS).unref());
+		// A store that tells of changes (LISTEN/NOTIFY) makes them apply at once; the poll stays for what a notice misses.
+		this.#unwatch = store.watchRegistry?.(() => void this.#poll());
 	}
 
 	/**
@@ -108,6 +111,7 @@ export class ControlPlane {
 	/** Stops the timers (tests, and a process that shuts its API down). */
 	close(): void {
 		this.#timers.forEach((timer) => clearInterval(timer));
+		this.#unwatch?.();
 	}
 
 	async #poll(): Promise<void> {

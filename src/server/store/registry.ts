@@ -107,6 +107,13 @@ export type RegistryStore = {
 	touchKeys(uses: Array<{clientToken: string; keyId: string; at: string}>): MaybePromise<void>;
 	/** Audit events, newest first, of one client or of all. */
 	auditEvents(filter: {clientToken?: string; limit: number}): MaybePromise<AuditEvent[]>;
+	/**
+	 * Optional: calls `onChange` soon after any process wrote the registry
+	 * (PostgreSQL's LISTEN/NOTIFY), and answers how to stop. A process then
+	 * serves a change at once; without it, or when a notice is lost (a
+	 * dropped connection), the poll of `registryVersion` still catches up.
+	 */
+	watchRegistry?(onChange: () => void): () => void;
 };
 
 /**
