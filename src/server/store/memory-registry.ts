@@ -1,4 +1,4 @@
-import type {AdminCredential, AuditEvent, Registry, RegistryClient, RegistryKey, RegistryStore, RegistryWrite, RegistryWriteResult} from './registry';
+import {type AdminCredential, type AuditEvent, checkRegistryWrite, type Registry, type RegistryClient, type RegistryKey, type RegistryStore, type RegistryWrite, type RegistryWriteResult} from './registry';
 
 /**
  * A {@link MemoryStore}'s control-plane records: clients, keys,
@@ -37,14 +37,11 @@ export class MemoryRegistry implements RegistryStore {
 	}
 
 	writeRegistry(write: RegistryWrite, event: AuditEvent): RegistryWriteResult {
+		// A malformed write throws whether or not its guard holds.
+		checkRegistryWrite(write);
 		const {client, expectedRevision = null, keys = [], deleteKeys = [], credential} = write;
 		if (client !== undefined && (this.#clients.get(client.token)?.revision ?? null) !== expectedRevision) {
 			return 'conflict';
-		}
-
-		// Keys belong to the client of the write: checked before anything changes.
-		if ((keys.length > 0 || deleteKeys.length > 0) && (client === undefined || keys.some((key) => key.clientToken !== client.token))) {
-			throw new TypeError('writeRegistry: keys are written with their client, and only that client');
 		}
 
 		if (client !== undefined) {

@@ -117,6 +117,21 @@ export type RegistryStore = {
 };
 
 /**
+ * Throws a TypeError, before anything changes, for a write whose keys are
+ * not all of its client: keys are put and deleted only with their client,
+ * whose revision guards them. Every store checks this, so that no store
+ * takes a write another would refuse.
+ *
+ * @example
+ * checkRegistryWrite({client, expectedRevision: 1, keys: [key]}); // throws if key.clientToken !== client.token
+ */
+export function checkRegistryWrite({client, keys = [], deleteKeys = []}: RegistryWrite): void {
+	if ((keys.length > 0 || deleteKeys.length > 0) && (client === undefined || keys.some((key) => key.clientToken !== client.token))) {
+		throw new TypeError('writeRegistry: keys are written with their client, and only that client');
+	}
+}
+
+/**
  * The {@link RegistryStore} methods, as the handler checks a store for them.
  *
  * @example

@@ -65,6 +65,33 @@ export function describeRegistryContract(name: string, makeStore: () => Registry
 			expect((await store.auditEvents({clientToken: made.token, limit: 10})).map((entry) => entry.action)).toEqual(['client.update', 'client.create']);
 		});
 
+		it('lets exactly one of two writes through when both fire at once with the revision they read', async () => {
+			const store = await makeStore();
+			const made = client();
+			// Two creates of one token, then two updates of revision 1, each pair at once.
+			const created = await Promise.all(['A', 'B'].map(async (name) => store.writeRegistry({client: {...made, name}, expectedRevision: null}, event('client.create', {clientToken: made.token}))));
+			expect([...created].sort()).toEqual(['conflict', 'ok']);
+			const updated = await Promise.all(['C', 'D'].map(async (name) => store.writeRegistry({client: {...made, name}, expectedRevision: 1}, event(`client.update.${name}`, {clientToken: made.token}))));
+			expect([...updated].sort()).toEqual(['conflict', 'ok']);
+			const winner = updated[0] === 'ok' ? 'C' : 'D';
+			expect((await store.readRegistry()).clients.find((entry) => entry.token === made.token)).toMatchObject({name: winner, revision: 2});
+			expect((await store.auditEvents({clientToken: made.token, limit: 10})).map((entry) => entry.action)).toEqual([`client.update.${winner}`, 'client.create']);
+		});
+
+		it('throws for keys written without their client, or with another client, and changes nothing', async () => {
+			const store = await makeStore();
+			const [made, other] = [client(), client()];
+			const version = await store.registryVersion();
+			const attempt = async (write: Parameters<RegistryStore['writeRegistry']>[0]) => store.writeRegistry(write, event('key.create', {clientToken: made.token}));
+			await expect(attempt({keys: [key(made.token)]})).rejects.toThrow(TypeError);
+			await expect(attempt({deleteKeys: ['key_x']})).rejects.toThrow(TypeError);
+			await expect(attempt({client: made, expectedRevision: null, keys: [key(other.token)]})).rejects.toThrow(TypeError);
+			const registry = await store.readRegistry();
+			expect(registry.version).toBe(version);
+			expect(registry.clients.filter((entry) => entry.token === made.token)).toEqual([]);
+			expect(await store.auditEvents({clientToken: made.token, limit: 10})).toEqual([]);
+		});
+
 		it('replaces a key by id and deletes one, within its client', async () => {
 			const store = await makeStore();
 			const made = client();

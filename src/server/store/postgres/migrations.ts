@@ -138,6 +138,75 @@ CREATE INDEX signet_outcome_counts_hour ON signet_outcome_counts (hour);
 CREATE INDEX signet_users_unverified ON signet_users (created_at) WHERE verified_at IS NULL;
 `,
 	},
+	{
+		version: 4,
+		sql: `
+-- The control plane's registry (SPEC §6, src/server/store/registry.ts):
+-- clients made at runtime, their keys, admin credentials, the audit log,
+-- and the one version every API process polls. New tables only: nothing
+-- of versions 1 to 3 changes. Kind-like columns (type, use, status, role)
+-- carry no CHECK: the API checks them, and a later value needs no
+-- migration that an instance of this version would have to wait for.
+CREATE TABLE signet_clients (
+	token text PRIMARY KEY,
+	name text NOT NULL,
+	enforce boolean NOT NULL,
+	allowed_origins text[] NOT NULL,
+	created_at timestamptz NOT NULL,
+	updated_at timestamptz NOT NULL,
+	revision integer NOT NULL
+);
+
+-- A secret only sealed (AES-256-GCM under a master key the database never
+-- sees); a public key as its JWK. A key cannot outlive its client's row.
+CREATE TABLE signet_keys (
+	client_token text NOT NULL REFERENCES signet_clients (token),
+	id text NOT NULL,
+	type text NOT NULL,
+	use text NOT NULL,
+	status text NOT NULL,
+	fingerprint text NOT NULL,
+	sealed text,
+	jwk jsonb,
+	created_at timestamptz NOT NULL,
+	retired_at timestamptz,
+	last_used_at timestamptz,
+	PRIMARY KEY (client_token, id)
+);
+
+-- Only the SHA-256 of a credential's key: an admin call is found by it.
+CREATE TABLE signet_credentials (
+	id text PRIMARY KEY,
+	name text NOT NULL,
+	role text NOT NULL,
+	digest text NOT NULL UNIQUE,
+	created_at timestamptz NOT NULL,
+	revoked_at timestamptz
+);
+
+-- Newest first is by id: every registry write takes the version row's
+-- lock before it inserts its event, so ids follow the order of commits.
+-- All clients' events read the primary key backwards; one client's, this index.
+CREATE TABLE signet_audit_events (
+	id bigserial PRIMARY KEY,
+	at timestamptz NOT NULL,
+	actor_id text NOT NULL,
+	actor_role text NOT NULL,
+	action text NOT NULL,
+	client_token text,
+	key_id text,
+	changes jsonb
+);
+CREATE INDEX signet_audit_events_client ON signet_audit_events (client_token, id DESC) WHERE client_token IS NOT NULL;
+
+-- One row, whatever happens: the primary key is a boolean that must be true.
+CREATE TABLE signet_registry_version (
+	one boolean PRIMARY KEY DEFAULT true CHECK (one),
+	version bigint NOT NULL
+);
+INSERT INTO signet_registry_version (one, version) VALUES (true, 0);
+`,
+	},
 ];
 
 // Any constant will do, as long as it is this one: every process that

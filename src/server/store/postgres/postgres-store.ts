@@ -1,3 +1,4 @@
+import type {AuditEvent, Registry, RegistryStore, RegistryWrite, RegistryWriteResult} from '../registry';
 import type {ClaimResult, IdentifyWrite, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, UserChange, UserRecord} from '../store';
 import {compoundKey} from '../compound-key';
 import {HOUR_MS} from '../instant';
@@ -5,6 +6,7 @@ import {Batches} from './batches';
 import {countCallsTogether, type Count} from './call-counts';
 import {migrate} from './migrations';
 import {recordOutcomes} from './outcomes';
+import {auditEvents, readRegistry, registryVersion, touchKeys, writeRegistry} from './registry';
 import {openPool, runNamed, type PostgresConnection, type PostgresPool} from './pool';
 import {type Claim, type ClaimRow, claimReplies, claimReply, type Finish, finishReplies} from './reply-claims';
 import {toOutcomeSummary, toSession, toUser} from './rows';
@@ -41,6 +43,11 @@ const BATCH = {concurrency: 1, maxItems: 64};
  * whose synchronous commit flushes them too before the call is answered
  * (README, "Durability").
  *
+ * It keeps the control plane's registry too (see registry.ts): each
+ * registry method is one statement, a write all or nothing and guarded by
+ * the client's revision across processes, and a write NOTIFYs
+ * `signet_registry` with the new version.
+ *
  * Call `migrate()` on every start (it is safe from several processes at
  * once), and `close()` on shutdown. While the database is unreachable each
  * method rejects, the handler answers 503 with `Retry-After`, and the pool
@@ -54,7 +61,7 @@ const BATCH = {concurrency: 1, maxItems: 64};
  * // on shutdown:
  * await store.close();
  */
-export class PostgresStore implements IdentityStore {
+export class PostgresStore implements IdentityStore, RegistryStore {
 	readonly #pool: PostgresPool;
 	readonly #ownsPool: boolean;
 	readonly #outcomeRetentionMs: number;
@@ -175,6 +182,26 @@ export class PostgresStore implements IdentityStore {
 		const hour = new Date(Math.floor(since.getTime() / HOUR_MS) * HOUR_MS);
 		const {rows} = await runNamed(this.#pool, 'signet_readiness', READINESS, [clientToken, hour, since]);
 		return toOutcomeSummary(rows[0]);
+	}
+
+	readRegistry(): Promise<Registry> {
+		return readRegistry(this.#pool);
+	}
+
+	registryVersion(): Promise<number> {
+		return registryVersion(this.#pool);
+	}
+
+	writeRegistry(write: RegistryWrite, event: AuditEvent): Promise<RegistryWriteResult> {
+		return writeRegistry(this.#pool, write, event);
+	}
+
+	touchKeys(uses: Array<{clientToken: string; keyId: string; at: string}>): Promise<void> {
+		return touchKeys(this.#pool, uses);
+	}
+
+	auditEvents(filter: {clientToken?: string; limit: number}): Promise<AuditEvent[]> {
+		return auditEvents(this.#pool, filter);
 	}
 
 	async sweep(now: Date): Promise<void> {

@@ -1,3 +1,4 @@
+import type {AdminCredential, AuditEvent, RegistryClient, RegistryKey} from '../registry';
 import type {OutcomeSummary, SessionRecord, UserRecord} from '../store';
 
 /**
@@ -76,4 +77,81 @@ export function toOutcomeSummary(row: Record<string, any>): OutcomeSummary {
  */
 export function iso(value: Date | string): string {
 	return new Date(value).toISOString();
+}
+
+/**
+ * A `signet_clients` row, as `CLIENT_COLUMNS` selects it (inside JSON:
+ * times already ISO text), as the registry's client.
+ *
+ * @example
+ * const clients = rows[0].clients.map(toRegistryClient);
+ */
+export function toRegistryClient(row: Record<string, any>): RegistryClient {
+	return {
+		token: row.token,
+		name: row.name,
+		enforce: row.enforce,
+		allowedOrigins: row.allowed_origins,
+		createdAt: row.created_at,
+		updatedAt: row.updated_at,
+		revision: row.revision,
+	};
+}
+
+/**
+ * A `signet_keys` row, as `KEY_COLUMNS` selects it, as the registry's key.
+ *
+ * @example
+ * const keys = rows[0].keys.map(toRegistryKey);
+ */
+export function toRegistryKey(row: Record<string, any>): RegistryKey {
+	return {
+		clientToken: row.client_token,
+		id: row.id,
+		type: row.type,
+		use: row.use,
+		status: row.status,
+		fingerprint: row.fingerprint,
+		sealed: row.sealed,
+		jwk: row.jwk,
+		createdAt: row.created_at,
+		retiredAt: row.retired_at,
+		lastUsedAt: row.last_used_at,
+	};
+}
+
+/**
+ * A `signet_credentials` row, as `CREDENTIAL_COLUMNS` selects it, as an
+ * admin credential.
+ *
+ * @example
+ * const credentials = rows[0].credentials.map(toAdminCredential);
+ */
+export function toAdminCredential(row: Record<string, any>): AdminCredential {
+	return {id: row.id, name: row.name, role: row.role, digest: row.digest, createdAt: row.created_at, revokedAt: row.revoked_at};
+}
+
+/**
+ * A `signet_audit_events` row, as `AUDIT_COLUMNS` selects it, as the
+ * event it recorded: a field the event did not have (a null column) is
+ * left out, as it was.
+ *
+ * @example
+ * const events = rows.map(toAuditEvent); // [{at, actor: {id: 'owner', role: 'owner'}, action: 'client.create', clientToken: 'ct_…'}]
+ */
+export function toAuditEvent(row: Record<string, any>): AuditEvent {
+	const event: AuditEvent = {at: row.at, actor: {id: row.actor_id, role: row.actor_role}, action: row.action};
+	if (row.client_token !== null) {
+		event.clientToken = row.client_token;
+	}
+
+	if (row.key_id !== null) {
+		event.keyId = row.key_id;
+	}
+
+	if (row.changes !== null) {
+		event.changes = row.changes;
+	}
+
+	return event;
 }
