@@ -10,13 +10,15 @@ export function demoVariables(userId: string): DemoVariables;
 
 export function signedPlanOver<T extends Record<string, unknown>>(variables: T, record: {metadata: Record<string, unknown>; signedKeys: string[]} | undefined): T;
 
-export type RunningDemo = {siteUrl: string; apiUrl: string; clientToken: string; store: 'memory' | 'PostgreSQL'; close(): Promise<void>};
+export type RunningDemo = {siteUrl: string; apiUrl: string; clientToken: string; ownerKey: string; store: 'memory' | 'PostgreSQL'; close(): Promise<void>};
 
 export function startDemo(options?: {
 	apiPort?: number;
 	sitePort?: number;
 	secret?: string;
 	tokenSecret?: string;
+	ownerKey?: string;
+	masterKey?: string;
 	log?: (line: string) => void;
 	fallbackToFreePort?: boolean;
 	databaseUrl?: string;

@@ -63,9 +63,10 @@ export function demoVariables(userId) {
  * address, and with port 0 neither is known before it listens: so the API
  * listens first and gets its handler once the site is up.
  *
- * @param {{apiPort?: number, sitePort?: number, secret?: string, tokenSecret?: string, log?: (line: string) => void, fallbackToFreePort?: boolean, databaseUrl?: string}} [options]
+ * @param {{apiPort?: number, sitePort?: number, secret?: string, tokenSecret?: string, ownerKey?: string, masterKey?: string, log?: (line: string) => void, fallbackToFreePort?: boolean, databaseUrl?: string}} [options]
  *   `secret`: the client's hash key, `tokenSecret` its HS256 token key (a key has one use; random ones by default); `fallbackToFreePort`: a busy port is replaced by a free one;
- *   `databaseUrl`: keep the API's state in this PostgreSQL database (migrated on start) instead of in memory.
+ *   `databaseUrl`: keep the API's state in this PostgreSQL database (migrated on start) instead of in memory;
+ *   `ownerKey`, `masterKey`: the control plane's owner credential and the key that seals its secrets (random ones by default).
  * @returns {Promise<{siteUrl: string, apiUrl: string, clientToken: string, close(): Promise<void>}>}
  * @example
  * const demo = await startDemo({apiPort: 0, sitePort: 0});
@@ -77,6 +78,8 @@ export async function startDemo({
 	sitePort = 0,
 	secret = `sk_demo_${randomBytes(24).toString('base64url')}`,
 	tokenSecret = `tk_demo_${randomBytes(24).toString('base64url')}`,
+	ownerKey = `sok_${randomBytes(32).toString('base64url')}`,
+	masterKey = randomBytes(32).toString('base64'),
 	log = () => {}, fallbackToFreePort = false, databaseUrl} = {}) {
 	const store = databaseUrl ? await postgresStore(databaseUrl) : new MemoryStore();
 	// Reads the readiness report; only the site's backend holds it.
@@ -107,15 +110,24 @@ export async function startDemo({
 			},
 		},
 		store,
+		// The control plane: clients and keys made at runtime through /v1/admin/*, sealed under the master key.
+		admin: {ownerKey, masterKey},
 		// Log lines never hold a hash, a key or a session token.
 		log: (line) => log(`api:  ${line}`),
 	});
+	try {
+		await handler.ready;
+	} catch (error) {
+		await Promise.all([site.close(), api.close()]).then(() => store.close?.());
+		throw error;
+	}
 
 	let closing;
 	return {
 		siteUrl: site.url,
 		apiUrl: api.url,
 		clientToken: DEMO_CLIENT_TOKEN,
+		ownerKey,
 		store: databaseUrl ? 'PostgreSQL' : 'memory',
 		close() {
 			closing ??= Promise.all([site.close(), api.close()]).then(() => store.close?.());
@@ -200,7 +212,15 @@ async function main() {
 	// A fixed key (SIGNET_DEMO_SECRET) lets you sign by hand against the demo; else a random one per run.
 	const secret = process.env.SIGNET_DEMO_SECRET || undefined;
 	const databaseUrl = process.env.DATABASE_URL || undefined;
-	const demo = await startDemo({sitePort, apiPort, secret, log: (line) => console.log(line), fallbackToFreePort: true, databaseUrl});
+	// The control plane's keys: from the environment, else made for this run and printed once.
+	const ownerKey = process.env.SIGNET_OWNER_KEY || undefined;
+	const masterKey = process.env.SIGNET_MASTER_KEY || undefined;
+	if (databaseUrl && !masterKey) {
+		// Keys sealed under a master key made for one run could not be opened by the next.
+		throw new Error('With DATABASE_URL, set SIGNET_MASTER_KEY (32 random bytes in base64: openssl rand -base64 32): it seals the keys kept in the database');
+	}
+
+	const demo = await startDemo({sitePort, apiPort, secret, ownerKey, masterKey, log: (line) => console.log(line), fallbackToFreePort: true, databaseUrl});
 
 	console.log(
 		[
@@ -209,6 +229,7 @@ async function main() {
 			`  Identity API   ${demo.apiUrl}   reference API, enforcement on, client token ${demo.clientToken}`,
 			`  Customer site  ${demo.siteUrl}   script tag + async snippet; its backend signs with signIdentity`,
 			`  ESM example    ${demo.siteUrl}/esm.html   import map, createClient`,
+			`  Admin API      ${demo.apiUrl}/v1/admin/   owner key ${ownerKey ? '(SIGNET_OWNER_KEY)' : `${demo.ownerKey}   (made for this run; SIGNET_OWNER_KEY sets one)`}`,
 			`  State          ${demo.store === 'PostgreSQL' ? 'PostgreSQL (DATABASE_URL)' : 'in memory (set DATABASE_URL to use PostgreSQL)'}`,
 			'',
 			`Open ${demo.siteUrl}`,

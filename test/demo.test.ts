@@ -296,6 +296,10 @@ describe('node examples/demo.mjs', () => {
 			});
 			expect(output).toMatch(/Identity API +http:\/\/127\.0\.0\.1:\d+ +reference API, enforcement on/);
 			expect((await fetch(siteUrl)).status).toBe(200);
+			// The control plane is on, with the owner key made for this run printed once.
+			const [, adminUrl, ownerKey] = /Admin API +(http:\/\/127\.0\.0\.1:\d+\/v1\/admin\/) +owner key (sok_[\w-]+)/.exec(output) ?? [];
+			expect(await (await fetch(`${adminUrl}me`, {headers: {Authorization: `Bearer ${ownerKey}`}})).json()).toEqual({credential: {id: 'owner', name: 'owner', role: 'owner'}});
+			expect((await fetch(`${adminUrl}me`, {headers: {Authorization: 'Bearer sok_wrong'}})).status).toBe(401);
 
 			child.kill('SIGINT');
 			expect(await exited).toBe(0);

@@ -7,6 +7,7 @@ import {countCallsTogether, type Count} from './call-counts';
 import {migrate} from './migrations';
 import {recordOutcomes} from './outcomes';
 import {auditEvents, readRegistry, registryVersion, touchKeys, writeRegistry} from './registry';
+import {RegistryListener} from './registry-listener';
 import {openPool, runNamed, type PostgresConnection, type PostgresPool} from './pool';
 import {type Claim, type ClaimRow, claimReplies, claimReply, type Finish, finishReplies} from './reply-claims';
 import {toOutcomeSummary, toSession, toUser} from './rows';
@@ -73,6 +74,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	readonly #finishes: Batches<Finish, void>;
 	readonly #counts: Batches<Count, number[]>;
 	readonly #outcomes: Batches<Outcome, void>;
+	readonly #listener: RegistryListener;
 	#closed: Promise<void> | undefined;
 
 	constructor(connection: PostgresConnection, options: PostgresStoreOptions = {}) {
@@ -90,6 +92,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		this.#finishes = new Batches({...BATCH, key: (finish) => finish.key, run: (finishes) => finishReplies(pool, finishes)});
 		this.#counts = new Batches({...BATCH, run: (counts) => countCallsTogether(pool, counts)});
 		this.#outcomes = new Batches({...BATCH, run: (outcomes) => recordOutcomes(pool, outcomes)});
+		this.#listener = new RegistryListener(pool);
 		this.#timer = sweepTimer(sweepIntervalMs, (time) => this.sweep(time), now, onSweepError);
 	}
 
@@ -114,6 +117,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	 */
 	close(): Promise<void> {
 		clearInterval(this.#timer);
+		this.#listener.close();
 		this.#closed ??= this.#ownsPool ? this.#pool.end() : Promise.resolve();
 		return this.#closed;
 	}
@@ -194,6 +198,11 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 
 	writeRegistry(write: RegistryWrite, event: AuditEvent): Promise<RegistryWriteResult> {
 		return writeRegistry(this.#pool, write, event);
+	}
+
+	/** Calls `onChange` after each registry write of any process (LISTEN/NOTIFY on one connection); answers how to stop. */
+	watchRegistry(onChange: () => void): () => void {
+		return this.#listener.watch(onChange);
 	}
 
 	touchKeys(uses: Array<{clientToken: string; keyId: string; at: string}>): Promise<void> {
