@@ -117,42 +117,54 @@ describe('a key rotation through the admin API', () => {
 });
 
 describe('admin credentials and roles', () => {
-	// Each route, the lowest role that may use it.
-	const routes: Array<[string, (token: string) => string, 'viewer' | 'admin' | 'owner', unknown?]> = [
-		['GET', () => 'me', 'viewer'],
-		['GET', () => 'clients', 'viewer'],
-		['GET', (token) => `clients/${token}`, 'viewer'],
-		['GET', (token) => `clients/${token}/readiness`, 'viewer'],
-		['GET', (token) => `clients/${token}/outcomes`, 'viewer'],
-		['GET', () => 'audit', 'viewer'],
-		['POST', () => 'clients', 'admin', {name: 'By role'}],
-		['PATCH', (token) => `clients/${token}`, 'admin', {name: 'Renamed by role'}],
-		['POST', (token) => `clients/${token}/keys`, 'admin', {type: 'secret'}],
-		['GET', () => 'credentials', 'owner'],
-		['POST', () => 'credentials', 'owner', {name: 'made by role', role: 'viewer'}],
+	// Each route, the lowest role that may use it, and what it answers that role.
+	type Made = {token: string; keyId: string; credentialId: string};
+	const routes: Array<[string, (made: Made) => string, 'viewer' | 'admin' | 'owner', number, unknown?]> = [
+		['GET', () => 'me', 'viewer', 200],
+		['GET', () => 'clients', 'viewer', 200],
+		['GET', ({token}) => `clients/${token}`, 'viewer', 200],
+		['GET', ({token}) => `clients/${token}/readiness`, 'viewer', 200],
+		['GET', ({token}) => `clients/${token}/outcomes`, 'viewer', 200],
+		['GET', () => 'audit', 'viewer', 200],
+		['POST', () => 'clients', 'admin', 201, {name: 'By role'}],
+		['PATCH', ({token}) => `clients/${token}`, 'admin', 200, {name: 'Renamed by role'}],
+		['POST', ({token}) => `clients/${token}/keys`, 'admin', 201, {type: 'secret'}],
+		['POST', ({token, keyId}) => `clients/${token}/keys/${keyId}/retire`, 'admin', 200],
+		['DELETE', ({token, keyId}) => `clients/${token}/keys/${keyId}`, 'admin', 204],
+		['GET', () => 'credentials', 'owner', 200],
+		['POST', () => 'credentials', 'owner', 201, {name: 'made by role', role: 'viewer'}],
+		['DELETE', ({credentialId}) => `credentials/${credentialId}`, 'owner', 204],
 	];
 	const rank = {viewer: 0, admin: 1, owner: 2};
 
 	it.each(['viewer', 'admin', 'owner'] as const)('lets a %s use exactly the routes of its role (403 admin_forbidden above it)', async (role) => {
 		const key = role === 'owner' ? OWNER : await credential(role);
 		const client = await newClient();
-		for (const [method, path, needs, body] of routes) {
-			const answer = await as(key)(method, path(client.token), body);
-			expect([method, path(client.token), answer.status]).toEqual([method, path(client.token), rank[role] >= rank[needs] ? (method === 'POST' ? 201 : 200) : 403]);
+		const made: Made = {
+			token: client.token,
+			keyId: (await owner('POST', `clients/${client.token}/keys`, {type: 'secret'})).body.key.id,
+			credentialId: (await owner('POST', 'credentials', {name: 'to revoke', role: 'viewer'})).body.credential.id,
+		};
+		for (const [method, path, needs, status, body] of routes) {
+			const answer = await as(key)(method, path(made), body);
+			const expected = rank[role] >= rank[needs] ? status : 403;
+			expect([method, path(made), answer.status, answer.body?.error?.code]).toEqual([method, path(made), expected, expected === 403 ? 'admin_forbidden' : undefined]);
 		}
 	});
 
 	it('answers 401 admin_unauthorized alike for no, a wrong and a revoked credential, and the revoked one stops at once', async () => {
-		const viewer = await credential('viewer');
-		expect((await as(viewer)('GET', 'me')).body).toMatchObject({credential: {role: 'viewer', name: 'viewer of the tests'}});
-		const id = (await owner('GET', 'credentials')).body.credentials.find((entry: {revokedAt: null}) => entry.revokedAt === null).id;
-		expect((await owner('DELETE', `credentials/${id}`)).status).toBe(204);
-		const answers = await Promise.all([as(undefined)('GET', 'clients'), as(`sak_${randomUUID()}`)('GET', 'clients')]);
+		const made = await owner('POST', 'credentials', {name: 'viewer to revoke', role: 'viewer'});
+		const viewer = made.body.key as string;
+		expect((await as(viewer)('GET', 'me')).body).toMatchObject({credential: {role: 'viewer', name: 'viewer to revoke'}});
+		expect((await owner('DELETE', `credentials/${made.body.credential.id}`)).status).toBe(204);
+		const answers = await Promise.all([as(undefined)('GET', 'clients'), as(`sak_${randomUUID()}`)('GET', 'clients'), as(viewer)('GET', 'clients')]);
+		expect(answers.map((answer) => answer.text)).toEqual(Array(3).fill(answers[0].text));
 		for (const answer of answers) {
 			expect(answer).toMatchObject({status: 401, body: {error: {code: 'admin_unauthorized'}}});
 		}
 
 		const credentials = await owner('GET', 'credentials');
+		expect(credentials.body.credentials.find((entry: {id: string}) => entry.id === made.body.credential.id)).toMatchObject({revokedAt: expect.any(String)});
 		expect(credentials.text).not.toMatch(/sak_|digest/);
 	});
 
