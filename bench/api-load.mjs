@@ -29,13 +29,15 @@ const onDatabase = (kind) => kind === 'postgres' || kind === 'bare-postgres';
  */
 export async function startTarget(kind, execArgv = [], env = process.env) {
 	const child = fork(new URL('api-target.mjs', import.meta.url), [kind], {execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
-	const port = await new Promise((resolve, reject) => {
-		child.once('message', (message) => resolve(message.port));
+	const {port, clientToken, secret} = await new Promise((resolve, reject) => {
+		child.once('message', (message) => resolve(message));
 		child.once('exit', (code) => reject(new Error(`bench: the ${kind} target exited (${code}) before listening`)));
 	});
 	return {
 		kind,
 		url: `http://127.0.0.1:${port}`,
+		/** A target whose client is made at runtime (registry) names its token and secret; the others use api-users.mjs's. */
+		client: clientToken === undefined ? undefined : {clientToken, secret},
 		/** The CPU time (user + system, µs) the target has used so far. */
 		cpu: () =>
 			new Promise((resolve) => {
@@ -139,7 +141,7 @@ async function runAutocannon(url, seconds, bodies, prefix) {
 // warm-up is long enough for the API to reach its steady state (its JIT
 // tiers and its store filled: about 10 s under this load; 3 s left it
 // measuring code still being optimised).
-export async function measureApiLoad({targets: wanted = ['reference', 'postgres', 'bare-postgres', 'bare'], rounds = 6, seconds = 5, warmUpSeconds = 10, log = console.log, execArgv = []} = {}) {
+export async function measureApiLoad({targets: wanted = ['reference', 'registry', 'postgres', 'bare-postgres', 'bare'], rounds = 6, seconds = 5, warmUpSeconds = 10, log = console.log, execArgv = []} = {}) {
 	const tool = generator();
 	// PostgresStore needs a database: a throwaway one, or a line saying why not.
 	const database = wanted.some(onDatabase) ? await startBenchDatabase() : undefined;
@@ -148,11 +150,25 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 	}
 
 	const targets = wanted.filter((kind) => !onDatabase(kind) || database?.url !== undefined);
-	const bodies = identifyBodies();
 	const dir = mkdtempSync(join(tmpdir(), 'signet-bench-'));
-	const script = join(dir, 'identify.lua');
-	writeFileSync(script, wrkScript(bodies));
-	const run = (url, duration, prefix) => (tool === 'wrk' ? runWrk(url, duration, script, prefix) : runAutocannon(url, duration, bodies, prefix));
+	// One script per client: a registry target's client has a token and secret of its own.
+	const scripts = new Map();
+	const loadOf = (client) => {
+		const name = client?.clientToken ?? 'default';
+		if (!scripts.has(name)) {
+			const bodies = identifyBodies(Date.now(), client);
+			const script = join(dir, `identify-${scripts.size}.lua`);
+			writeFileSync(script, wrkScript(bodies));
+			scripts.set(name, {bodies, script});
+		}
+
+		return scripts.get(name);
+	};
+
+	const run = (target, duration, prefix) => {
+		const {bodies, script} = loadOf(target.client);
+		return tool === 'wrk' ? runWrk(target.url, duration, script, prefix) : runAutocannon(target.url, duration, bodies, prefix);
+	};
 	const started = [];
 	const runId = Date.now().toString(36);
 	try {
@@ -170,7 +186,7 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 			const cpuBefore = await target.cpu();
 			// PostgreSQL's own processes work for the targets on it too.
 			const databaseBefore = onDatabase(target.kind) ? database.cpuMicros?.() : undefined;
-			const figures = await run(target.url, seconds, `${runId}-${round_}-${target.kind}`);
+			const figures = await run(target, seconds, `${runId}-${round_}-${target.kind}`);
 			// The server's own CPU time per answer: unlike requests/s, it hardly
 			// moves when other processes take the machine's cores.
 			figures.cpuMicrosPerRequest = ((await target.cpu()) - cpuBefore) / figures.requests;
@@ -189,7 +205,7 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 		// Each target is warmed right before its own rounds, not all up front,
 		// for the same reason: PostgreSQL's work after the PostgresStore's
 		// warm-up would land in the MemoryStore's rounds.
-		const warm = (target) => run(target.url, warmUpSeconds, `${runId}-warm-${target.kind}`);
+		const warm = (target) => run(target, warmUpSeconds, `${runId}-warm-${target.kind}`);
 		await warm(floorTarget);
 		for (const target of started.slice(0, -1)) {
 			await warm(target);
@@ -220,6 +236,12 @@ export async function measureApiLoad({targets: wanted = ['reference', 'postgres'
 		for (const kind of targets.slice(0, -1)) {
 			// The ratio of each round's pair, then their median: a pair ran back to back, on the same machine state.
 			results[kind].ratio = round(median(pairs[kind].map(([target, bare]) => target.requestsPerSecond / bare.requestsPerSecond)));
+		}
+
+		// The control plane's cost on identify: a registry client against a client of the code, both against the same floor.
+		if (results.registry?.ratio !== undefined && results.reference?.ratio !== undefined) {
+			results.registry.vsReference = round(results.registry.ratio / results.reference.ratio);
+			log(`  a registry client among 50 against a client of the code: ${results.registry.vsReference}x`);
 		}
 
 		// In the order asked for, with the reason in place of a target that could not run.

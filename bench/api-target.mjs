@@ -1,6 +1,7 @@
 // One target of the API load benchmark, run as its own process so that the
 // load generator never shares its event loop:
 //   node bench/api-target.mjs reference   the reference API from dist/server.mjs, MemoryStore
+//   node bench/api-target.mjs registry    the same with the control plane on: 50 clients made through the admin API, one of them loaded
 //   DATABASE_URL=… node bench/api-target.mjs postgres   the same API on a PostgresStore
 //   node bench/api-target.mjs bare        node:http, the same JSON body, HMAC-SHA256 + timingSafeEqual, nothing else
 //   DATABASE_URL=… node bench/api-target.mjs bare-postgres   the same, plus one durable PostgreSQL write per verified call
@@ -8,7 +9,7 @@
 // 'cpu' asks for the CPU time it has used so far (process.cpuUsage, µs), and
 // 'stop' makes it exit, which is when --cpu-prof writes its profile. Without
 // an IPC channel (under valgrind) it prints "port N" instead.
-import {createHmac, timingSafeEqual} from 'node:crypto';
+import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto';
 import {createServer} from 'node:http';
 import {CLIENT_TOKEN, PAGE_ORIGIN, SECRET} from './api-users.mjs';
 
@@ -26,6 +27,33 @@ async function reference(store) {
 		rateLimit: {max: 1e9, perUser: 1e9, perIp: 1e9, windowMs: 60_000},
 	});
 	return startServer(handler);
+}
+
+/**
+ * The reference API with the control plane on and 50 registry clients,
+ * each with a key, made through the admin API as a platform would: the
+ * load goes to one of them, whose token and secret the parent is told.
+ */
+async function registry() {
+	const {createIdentityHandler, startServer} = await import('../dist/server.mjs');
+	const ownerKey = `sok_${randomBytes(32).toString('base64url')}`;
+	const handler = createIdentityHandler({clients: {}, admin: {ownerKey}, rateLimit: {max: 1e9, perUser: 1e9, perIp: 1e9, windowMs: 60_000}});
+	const server = await startServer(handler);
+	const admin = async (path, body, method = 'POST') => {
+		const response = await fetch(`${server.url}/v1/admin/${path}`, {method, headers: {Authorization: `Bearer ${ownerKey}`}, body: JSON.stringify(body)});
+		return response.json();
+	};
+
+	const made = [];
+	for (let index = 0; index < 50; index++) {
+		const {client} = await admin('clients', {name: `Bench ${index}`, allowedOrigins: [PAGE_ORIGIN]});
+		const {secret} = await admin(`clients/${client.token}/keys`, {type: 'secret'});
+		made.push({clientToken: client.token, secret});
+	}
+
+	// Enforcing, as the reference target's client does.
+	await admin(`clients/${made[25].clientToken}`, {enforce: true, force: true}, 'PATCH');
+	return {port: server.port, ...made[25]};
 }
 
 /** The reference API on PostgreSQL (DATABASE_URL), the store migrated first as on every start. */
@@ -83,13 +111,13 @@ async function barePostgres() {
 	return bare((messageId) => pool.query({name: 'bench_seen', text: 'INSERT INTO bench_seen (message_id) VALUES ($1) ON CONFLICT DO NOTHING', values: [messageId]}));
 }
 
-const targets = {reference: () => reference(), postgres, 'bare-postgres': barePostgres, bare: () => bare()};
+const targets = {reference: () => reference(), registry, postgres, 'bare-postgres': barePostgres, bare: () => bare()};
 if (!(kind in targets)) {
 	console.error(`bench/api-target.mjs: unknown target ${JSON.stringify(kind)}; one of ${Object.keys(targets).join(', ')}`);
 	process.exit(2);
 }
 
-const {port} = await targets[kind]();
+const {port, clientToken, secret} = await targets[kind]();
 // Under valgrind (api-instructions.mjs) there is no IPC channel: the port goes to stdout.
 if (process.send === undefined) {
 	console.log(`port ${port}`);
@@ -104,4 +132,4 @@ process.on('message', (message) => {
 	}
 });
 process.on('disconnect', () => process.exit(0));
-process.send?.({port});
+process.send?.({port, clientToken, secret});

@@ -11,18 +11,19 @@ export const USERS = 1000;
  * Identify bodies without their messageId (the load generator adds a fresh
  * one per call), as the SDK sends them: JSON with a hex hash and an expiration.
  */
-export function identifyBodies(now = Date.now()) {
+export function identifyBodies(now = Date.now(), {clientToken = CLIENT_TOKEN, secret = SECRET} = {}) {
 	const expiration = new Date(now + 24 * 60 * 60 * 1000).toISOString();
 	return Array.from({length: USERS}, (_, index) => {
 		const userId = `user-${index}`;
-		const hash = createHmac('sha256', SECRET).update(`${userId}\n${expiration}`, 'utf8').digest('hex');
-		return {clientToken: CLIENT_TOKEN, anonymousId: `anon-${String(index).padStart(8, '0')}-bench`, userId, metadata: {plan: index % 2 ? 'pro' : 'free'}, hash, expiration};
+		const hash = createHmac('sha256', secret).update(`${userId}\n${expiration}`, 'utf8').digest('hex');
+		return {clientToken, anonymousId: `anon-${String(index).padStart(8, '0')}-bench`, userId, metadata: {plan: index % 2 ? 'pro' : 'free'}, hash, expiration};
 	});
 }
 
 /** What each target of bench/api-target.mjs is, for the tables and the README. */
 export const TARGET_LABELS = {
 	reference: 'reference API, MemoryStore',
+	registry: 'reference API, MemoryStore, a registry client among 50',
 	postgres: 'reference API, PostgresStore',
 	'bare-postgres': 'bare + one PostgreSQL write',
 	bare: 'bare node:http + HMAC check',

@@ -72,7 +72,7 @@ export type AdminConfig = {
 	 * key in the store. Required with a store other processes share.
 	 * @default a random key for this process, with an in-process store
 	 */
-	masterKey?: string;
+	masterKey?: string | undefined;
 	/**
 	 * How often the process asks the store whether the registry changed.
 	 * @default 1000
