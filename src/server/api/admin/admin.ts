@@ -48,6 +48,9 @@ const ROUTES: Route[] = [
 	{method: 'DELETE', path: /^credentials\/([^/]+)$/, role: 'owner', run: revokeCredential},
 ];
 
+// Addresses held off at once before the ended windows are swept out of the map.
+const MAX_HELD_OFF = 10_000;
+
 const UNAUTHORIZED = 'the admin API needs Authorization: Bearer <credential>: the owner key, or a credential made through /v1/admin/credentials';
 
 /**
@@ -146,6 +149,11 @@ export class AdminGuard {
 		}
 
 		const until = Math.floor(now.getTime() / windowMs) * windowMs + windowMs;
+		// Bounded: addresses whose window has ended are forgotten before one more is held off.
+		if (this.#heldOff.size >= MAX_HELD_OFF) {
+			this.#heldOff.forEach((end, address) => end <= now.getTime() && this.#heldOff.delete(address));
+		}
+
 		this.#heldOff.set(clientIp ?? '', until);
 		return tooMany(until, now);
 	}
