@@ -30,8 +30,8 @@ export function hasValgrind() {
 }
 
 // Sends `count` identify calls over `connections` keep-alive connections; answers how many were not 2xx.
-async function send(port, count, prefix, connections = 8) {
-	const tails = identifyBodies().map((body) => JSON.stringify(body).slice(1));
+async function send(port, count, prefix, client, connections = 8) {
+	const tails = identifyBodies(Date.now(), client).map((body) => JSON.stringify(body).slice(1));
 	const agent = new http.Agent({keepAlive: true, maxSockets: connections});
 	let sent = 0;
 	let failed = 0;
@@ -82,9 +82,12 @@ export async function countInstructions(kind, {warmUp = 10_000, count = 3_000, e
 			child.once('exit', (code) => reject(new Error(`bench: the ${kind} target exited (${code}) under valgrind`)));
 		});
 		const runId = Date.now().toString(36);
-		const failedWarmUp = await send(port, warmUp, `${runId}-warm`);
+		// A registry target names the client it made (token and secret) before its port.
+		const [, clientToken, secret] = /^client (\S+) (\S+)$/m.exec(printed) ?? [];
+		const client = clientToken === undefined ? undefined : {clientToken, secret};
+		const failedWarmUp = await send(port, warmUp, `${runId}-warm`, client);
 		execFileSync('callgrind_control', ['--zero', String(child.pid)], {stdio: 'ignore'});
-		const failed = await send(port, count, `${runId}-count`);
+		const failed = await send(port, count, `${runId}-count`, client);
 		execFileSync('callgrind_control', ['--dump', String(child.pid)], {stdio: 'ignore'});
 		let main = 0;
 		let others = 0;

@@ -120,6 +120,11 @@ if (!(kind in targets)) {
 const {port, clientToken, secret} = await targets[kind]();
 // Under valgrind (api-instructions.mjs) there is no IPC channel: the port goes to stdout.
 if (process.send === undefined) {
+	// A registry target's client first: the client the load must sign for.
+	if (clientToken !== undefined) {
+		console.log(`client ${clientToken} ${secret}`);
+	}
+
 	console.log(`port ${port}`);
 }
 

@@ -40,8 +40,8 @@ export class ControlPlane {
 	readonly #configClients: Map<string, Client>;
 	readonly #ownerDigest: Buffer;
 	#credentials = new Map<string, AdminCredential>();
-	/** Keys used since the last flush: client token and key id, and when. */
-	#keyUses = new Map<string, {clientToken: string; keyId: string; at: string}>();
+	/** Each served registry client's key uses since the last flush: fingerprint → ms, with its registry ids. */
+	#usage: Usage[] = [];
 	#loading: Promise<void> | undefined;
 	#timers: Array<ReturnType<typeof setInterval>> = [];
 	#unwatch: (() => void) | undefined;
@@ -99,13 +99,22 @@ export class ControlPlane {
 
 	/** Writes the keys used since the last flush (`lastUsedAt`): a write per key per minute at most, never per identify. */
 	async flushKeyUses(): Promise<void> {
-		if (this.#keyUses.size === 0) {
-			return;
+		const uses: Array<{clientToken: string; keyId: string; at: string}> = [];
+		for (const {token, ids, used} of this.#usage) {
+			used.forEach((ms, fingerprint) => {
+				const keyId = ids.get(fingerprint);
+				if (keyId !== undefined) {
+					uses.push({clientToken: token, keyId, at: new Date(ms).toISOString()});
+				}
+			});
+			used.clear();
 		}
 
-		const uses = [...this.#keyUses.values()];
-		this.#keyUses = new Map();
-		await Promise.resolve(this.store.touchKeys(uses)).catch(() => {});
+		// The clients served now; those replaced since were flushed just above.
+		this.#usage = this.#usage.filter((usage) => this.#settings.clients.get(usage.token)?.keyUsed === usage.note);
+		if (uses.length > 0) {
+			await Promise.resolve(this.store.touchKeys(uses)).catch(() => {});
+		}
 	}
 
 	/** Stops the timers (tests, and a process that shuts its API down). */
@@ -148,13 +157,14 @@ export class ControlPlane {
 		const client = clientFrom(token, {secrets: secrets('hash', 'active'), tokenSecrets: secrets('token', 'active'), publicKeys, retiredSecrets: secrets('hash', 'retired'), enforce, allowedOrigins}, 'registry');
 		// Sessions name a key by its fingerprint (keyId): which registry key that is, for lastUsedAt.
 		const ids = new Map(opened.map(({key, secret}) => [keyId(secret ?? publicKeyText(key.jwk as PublicJwk)), key.id]));
-		client.keyUsed = (fingerprint) => {
-			const id = ids.get(fingerprint);
-			if (id !== undefined) {
-				this.#keyUses.set(`${token}\u0000${id}`, {clientToken: token, keyId: id, at: new Date().toISOString()});
-			}
+		// On the identify path: one Map write of a number, the rest waits for the flush.
+		const used = new Map<string, number>();
+		const note = (fingerprint: string) => {
+			used.set(fingerprint, Date.now());
 		};
 
+		client.keyUsed = note;
+		this.#usage.push({token, ids, used, note});
 		return client;
 	}
 
@@ -167,6 +177,9 @@ export class ControlPlane {
 		return secret;
 	}
 }
+
+/** One registry client's key uses: fingerprints to registry key ids, and when each was last used (ms). */
+type Usage = {token: string; ids: Map<string, string>; used: Map<string, number>; note: (fingerprint: string) => void};
 
 function digest(text: string): Buffer {
 	return createHash('sha256').update(text, 'utf8').digest();
