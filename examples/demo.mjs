@@ -111,7 +111,7 @@ export async function startDemo({
 		},
 		store,
 		// The control plane: clients and keys made at runtime through /v1/admin/*, sealed under the master key.
-		admin: {ownerKey, masterKey},
+		admin: {ownerKey, masterKey, variables: (userId) => demoVariables(userId)},
 		// Log lines never hold a hash, a key or a session token.
 		log: (line) => log(`api:  ${line}`),
 	});

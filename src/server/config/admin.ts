@@ -8,7 +8,7 @@ import type {AdminConfig} from './types';
 export const MIN_OWNER_KEY_LENGTH = 32;
 
 /** The control plane's settings: the owner key and the master key's bytes. */
-export type AdminSettings = {ownerKey: string; masterKey: Buffer; pollMs: number};
+export type AdminSettings = {ownerKey: string; masterKey: Buffer; pollMs: number; variables?: AdminConfig['variables']};
 
 /**
  * The master key from its base64 text (32 random bytes: `openssl rand
@@ -48,7 +48,7 @@ export function adminFrom(admin: AdminConfig | undefined, store: IdentityStore):
 		throw new TypeError('admin must be {ownerKey, masterKey}');
 	}
 
-	const {ownerKey, masterKey, pollMs = 1000} = admin;
+	const {ownerKey, masterKey, pollMs = 1000, variables} = admin;
 	if (typeof ownerKey !== 'string' || ownerKey.length < MIN_OWNER_KEY_LENGTH) {
 		throw new TypeError(`admin.ownerKey (SIGNET_OWNER_KEY) must be a random key of at least ${MIN_OWNER_KEY_LENGTH} characters`);
 	}
@@ -65,5 +65,9 @@ export function adminFrom(admin: AdminConfig | undefined, store: IdentityStore):
 		throw new TypeError('admin.pollMs must be a number of milliseconds, at least 10');
 	}
 
-	return {ownerKey, masterKey: masterKey === undefined ? randomBytes(32) : masterKeyFrom(masterKey, 'admin.masterKey (SIGNET_MASTER_KEY)'), pollMs};
+	if (variables !== undefined && typeof variables !== 'function') {
+		throw new TypeError('admin.variables must be a function of the user id and the client token');
+	}
+
+	return {ownerKey, masterKey: masterKey === undefined ? randomBytes(32) : masterKeyFrom(masterKey, 'admin.masterKey (SIGNET_MASTER_KEY)'), pollMs, variables};
 }

@@ -78,6 +78,12 @@ export type AdminConfig = {
 	 * @default 1000
 	 */
 	pollMs?: number;
+	/**
+	 * The personalised values of a verified user of a registry client (a
+	 * client of the code has its own `variables`). Called only for verified calls.
+	 * @default none: verified users of registry clients get `{}`
+	 */
+	variables?: (userId: string, clientToken: string) => Variables | Promise<Variables>;
 };
 
 /** The configuration of {@link createIdentityHandler}. */

@@ -5,6 +5,7 @@
 // applies here within a poll.
 import {createHash, timingSafeEqual} from 'node:crypto';
 import {type Client, clientFrom} from '../config/client';
+import type {AdminSettings} from '../config/admin';
 import type {Settings} from '../config/settings';
 import type {AdminCredential, AdminRole, Registry, RegistryKey, RegistryStore} from '../store/registry';
 import type {IdentityStore} from '../store/store';
@@ -46,7 +47,10 @@ export class ControlPlane {
 	#timers: Array<ReturnType<typeof setInterval>> = [];
 	#unwatch: (() => void) | undefined;
 
-	constructor(settings: Settings, store: IdentityStore & RegistryStore, {ownerKey, masterKey, pollMs = REGISTRY_POLL_MS}: {ownerKey: string; masterKey: Buffer; pollMs?: number}) {
+	readonly #variables: AdminSettings['variables'];
+
+	constructor(settings: Settings, store: IdentityStore & RegistryStore, {ownerKey, masterKey, pollMs = REGISTRY_POLL_MS, variables}: Omit<AdminSettings, 'pollMs'> & {pollMs?: number}) {
+		this.#variables = variables;
 		this.#settings = settings;
 		this.#configClients = new Map(settings.clients);
 		this.store = store;
@@ -154,7 +158,20 @@ export class ControlPlane {
 		const opened = keys.map((key) => ({key, secret: key.sealed === null ? undefined : this.#open(key)}));
 		const secrets = (use: string, status: string) => opened.filter(({key, secret}) => secret !== undefined && key.use === use && key.status === status).map(({secret}) => secret!);
 		const publicKeys = keys.filter((key) => key.type === 'public' && key.status === 'active').map((key) => key.jwk as PublicJwk);
-		const client = clientFrom(token, {secrets: secrets('hash', 'active'), tokenSecrets: secrets('token', 'active'), publicKeys, retiredSecrets: secrets('hash', 'retired'), enforce, allowedOrigins}, 'registry');
+		const variables = this.#variables;
+		const client = clientFrom(
+			token,
+			{
+				secrets: secrets('hash', 'active'),
+				tokenSecrets: secrets('token', 'active'),
+				publicKeys,
+				retiredSecrets: secrets('hash', 'retired'),
+				enforce,
+				allowedOrigins,
+				variables: variables === undefined ? undefined : (userId) => variables(userId, token),
+			},
+			'registry',
+		);
 		// Sessions name a key by its fingerprint (keyId): which registry key that is, for lastUsedAt.
 		const ids = new Map(opened.map(({key, secret}) => [keyId(secret ?? publicKeyText(key.jwk as PublicJwk)), key.id]));
 		// On the identify path: one Map write of a number, the rest waits for the flush.

@@ -315,3 +315,15 @@ describe('what the store holds', () => {
 		}
 	});
 });
+
+describe('variables of registry clients', () => {
+	it("answers a verified user of a registry client with admin.variables, told the client's token", async () => {
+		const handler = createIdentityHandler({clients: {}, admin: {ownerKey: OWNER, variables: (userId, clientToken) => ({greeting: `hi ${userId}`, client: clientToken})}});
+		const call = async (method: string, path: string, body?: unknown) =>
+			(await handler(new Request(`https://api.example.com${path}`, {method, headers: {Authorization: `Bearer ${OWNER}`}, body: JSON.stringify(body)}), {clientIp: '192.0.2.1'})).json() as Promise<Record<string, any>>;
+		const {client} = await call('POST', '/v1/admin/clients', {name: 'Shop'});
+		const {secret} = await call('POST', `/v1/admin/clients/${client.token}/keys`, {type: 'secret'});
+		const answer = await handler(new Request('https://api.example.com/v1/identify', {method: 'POST', body: JSON.stringify(identifyBody({clientToken: client.token, ...signIdentity('ada', secret)}))}), {clientIp: '192.0.2.1'});
+		expect(await answer.json()).toMatchObject({verified: true, variables: {greeting: 'hi ada', client: client.token}});
+	});
+});

@@ -1,6 +1,39 @@
 import {describe, expect, it} from 'vitest';
 import type {AuditEvent, RegistryClient, RegistryKey, RegistryStore} from '../../../src/server/store/registry';
 
+const T0 = '2026-11-21T12:00:00.000Z';
+
+/** A registry client of the tests, revision 0 (not stored yet). */
+export const registryClient = (token: string, fields: Partial<RegistryClient> = {}): RegistryClient => ({
+	token,
+	name: 'Shop',
+	enforce: false,
+	allowedOrigins: ['https://app.example.com'],
+	createdAt: T0,
+	updatedAt: T0,
+	revision: 0,
+	...fields,
+});
+
+/** An active hash key of the tests, its secret "sealed" with no real cipher. */
+export const registryKey = (clientToken: string, id: string, fields: Partial<RegistryKey> = {}): RegistryKey => ({
+	clientToken,
+	id,
+	type: 'secret',
+	use: 'hash',
+	status: 'active',
+	fingerprint: '0123456789abcdef',
+	sealed: 'v1.c2VhbGVk',
+	jwk: null,
+	createdAt: T0,
+	retiredAt: null,
+	lastUsedAt: null,
+	...fields,
+});
+
+/** An audit event of the owner at T0. */
+export const auditEvent = (action: string, fields: Partial<AuditEvent> = {}): AuditEvent => ({at: T0, actor: {id: 'owner', role: 'owner'}, action, ...fields});
+
 /**
  * The behaviours every store of the control plane's registry must have
  * (src/server/store/registry.ts), as one suite: MemoryStore runs it, and so
@@ -8,34 +41,10 @@ import type {AuditEvent, RegistryClient, RegistryKey, RegistryStore} from '../..
  * database needs no reset.
  */
 export function describeRegistryContract(name: string, makeStore: () => RegistryStore | Promise<RegistryStore>): void {
-	const T0 = '2026-11-21T12:00:00.000Z';
 	let count = 0;
-	const token = () => `ct_registry_${Date.now().toString(36)}_${count++}`;
-	const client = (fields: Partial<RegistryClient> = {}): RegistryClient => ({
-		token: token(),
-		name: 'Shop',
-		enforce: false,
-		allowedOrigins: ['https://app.example.com'],
-		createdAt: T0,
-		updatedAt: T0,
-		revision: 0,
-		...fields,
-	});
-	const key = (clientToken: string, fields: Partial<RegistryKey> = {}): RegistryKey => ({
-		clientToken,
-		id: `key_${count++}`,
-		type: 'secret',
-		use: 'hash',
-		status: 'active',
-		fingerprint: '0123456789abcdef',
-		sealed: 'v1.c2VhbGVk',
-		jwk: null,
-		createdAt: T0,
-		retiredAt: null,
-		lastUsedAt: null,
-		...fields,
-	});
-	const event = (action: string, fields: Partial<AuditEvent> = {}): AuditEvent => ({at: T0, actor: {id: 'owner', role: 'owner'}, action, ...fields});
+	const client = (fields: Partial<RegistryClient> = {}) => registryClient(`ct_registry_${Date.now().toString(36)}_${count++}`, fields);
+	const key = (clientToken: string, fields: Partial<RegistryKey> = {}) => registryKey(clientToken, `key_${count++}`, fields);
+	const event = auditEvent;
 
 	describe(`${name}: the registry contract`, () => {
 		it('creates a client with its keys and event in one write, and reads them back with a higher version', async () => {

@@ -7,35 +7,13 @@ import {afterAll, beforeAll, expect, it} from 'vitest';
 import {PostgresStore} from '../../../../src/server/store/postgres/index';
 import {MIGRATIONS} from '../../../../src/server/store/postgres/migrations';
 import type {PostgresPool} from '../../../../src/server/store/postgres/pool';
-import type {AuditEvent, RegistryClient, RegistryKey} from '../../../../src/server/store/registry';
 import {describePostgres, type PostgresCluster, startPostgres} from '../../../support/postgres';
-import {describeRegistryContract} from '../../support/registry-contract';
+import {auditEvent, describeRegistryContract, registryClient, registryKey} from '../../support/registry-contract';
 
 const T0 = '2026-11-21T12:00:00.000Z';
-const made = (token: string, fields: Partial<RegistryClient> = {}): RegistryClient => ({
-	token,
-	name: 'Shop',
-	enforce: false,
-	allowedOrigins: ['https://app.example.com'],
-	createdAt: T0,
-	updatedAt: T0,
-	revision: 0,
-	...fields,
-});
-const key = (clientToken: string, id: string): RegistryKey => ({
-	clientToken,
-	id,
-	type: 'secret',
-	use: 'hash',
-	status: 'active',
-	fingerprint: '0123456789abcdef',
-	sealed: 'v1.c2VhbGVk',
-	jwk: null,
-	createdAt: T0,
-	retiredAt: null,
-	lastUsedAt: null,
-});
-const event = (action: string, clientToken?: string): AuditEvent => ({at: T0, actor: {id: 'owner', role: 'owner'}, action, ...(clientToken === undefined ? {} : {clientToken})});
+const made = registryClient;
+const key = (clientToken: string, id: string) => registryKey(clientToken, id);
+const event = (action: string, clientToken?: string) => auditEvent(action, clientToken === undefined ? {} : {clientToken});
 
 describePostgres('PostgresStore registry', () => {
 	let cluster: PostgresCluster;
