@@ -139,9 +139,20 @@ export class ControlPlane {
 
 	#apply(registry: Registry): void {
 		const clients = new Map(this.#configClients);
+		// Keys by client once, not a scan of every key per client.
+		const keysOf = new Map<string, RegistryKey[]>();
+		for (const key of registry.keys) {
+			const list = keysOf.get(key.clientToken);
+			if (list === undefined) {
+				keysOf.set(key.clientToken, [key]);
+			} else {
+				list.push(key);
+			}
+		}
+
 		for (const record of registry.clients) {
 			if (!clients.has(record.token)) {
-				clients.set(record.token, this.#clientOf(record.token, record.enforce, record.allowedOrigins, registry.keys.filter((key) => key.clientToken === record.token)));
+				clients.set(record.token, this.#clientOf(record.token, record.enforce, record.allowedOrigins, keysOf.get(record.token) ?? []));
 			}
 		}
 
