@@ -60,7 +60,8 @@ export async function changeClient(call: AdminCall, token: string, decide: (clie
 		const event: AuditEvent = {...change.event, at, actor: {id: actor.id, role: actor.role}, clientToken: token};
 		const written = await control.store.writeRegistry({client: changed, expectedRevision: client.revision, keys: change.keys, deleteKeys: change.deleteKeys}, event);
 		if (written === 'ok') {
-			await control.refresh();
+			// Written is done: this process serves it now, or at its next poll if reading fails.
+			await control.refresh().catch(() => {});
 			const deleted = new Set(change.deleteKeys);
 			const put = new Map((change.keys ?? []).map((key) => [key.id, key]));
 			const after = [...keys.filter((key) => !deleted.has(key.id) && !put.has(key.id)), ...put.values()];

@@ -66,7 +66,7 @@ export async function createCredential(call: AdminCall): Promise<Reply> {
 	};
 	const changes = {name: {from: null, to: credential.name}, role: {from: null, to: credential.role}};
 	await call.control.store.writeRegistry({credential}, {at, actor: {id: call.actor.id, role: call.actor.role}, action: 'credential.create', changes});
-	await call.control.refresh();
+	await call.control.refresh().catch(() => {});
 	return {status: 201, body: {credential: credentialAnswer(credential), key}};
 }
 
@@ -88,7 +88,7 @@ export async function revokeCredential(call: AdminCall, id: string): Promise<Rep
 		const at = call.now.toISOString();
 		const changes = {revokedAt: {from: null, to: at}};
 		await call.control.store.writeRegistry({credential: {...credential, revokedAt: at}}, {at, actor: {id: call.actor.id, role: call.actor.role}, action: 'credential.revoke', changes});
-		await call.control.refresh();
+		await call.control.refresh().catch(() => {});
 	}
 
 	return {status: 204, body: undefined};
