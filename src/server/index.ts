@@ -19,7 +19,8 @@ export {asyncSnippet, subresourceIntegrity, SNIPPET_PLACEHOLDER, type SnippetOpt
 export {verifyIdentityToken, type TokenFailure, type VerifyTokenOptions, type VerifyTokenResult} from './verify/verify-token';
 export {MAX_TOKEN_LENGTH} from '../shared/limits';
 export type {PublicJwk, TokenKeys} from './verify/token-keys';
-export {createIdentityHandler, type CallerInfo, type IdentityHandler} from './api/handler';
+export {createIdentityHandler, type IdentityHandler} from './api/handler';
+export type {CallerInfo} from './api/caller';
 export {rotateMasterKey} from './control/rotate-master-key';
 export type {AdminCredential, AdminRole, AuditEvent, KeyUse, Registry, RegistryClient, RegistryKey, RegistryStore, RegistryWrite, RegistryWriteResult} from './store/registry';
 export {DEFAULT_RATE_LIMIT, DEFAULT_REPLY_TTL_MS, DEFAULT_SESSION_TTL_MS, MIN_ADMIN_KEY_LENGTH} from './config/defaults';

@@ -22,17 +22,7 @@ import {answerOf, errorReply, invalid, type Reply} from './reply';
 import type {MaybePromise} from '../store/store';
 import {StoreFailure} from '../store/store-failure';
 import {updateUser} from './update-user';
-
-/**
- * What the server knows of a request beyond the Request itself.
- *
- * @example
- * handler(request, {clientIp: '203.0.113.7'})
- */
-export type CallerInfo = {
-	/** The caller's IP address, for the per-IP rate limits; `toNodeListener` fills it in, else the configuration's `clientIp` reads it from the request. Without either no per-IP limit applies. */
-	clientIp?: string;
-};
+import {type CallerInfo, callerOf, noIpWarning} from './caller';
 
 /**
  * A Fetch-standard handler: give it a Request (and what the server knows
@@ -79,9 +69,6 @@ const STORE_RETRY_AFTER = '2';
 // Admin routes are matched like the others, by how the path goes on, so the API can be mounted under a prefix.
 const ADMIN_PREFIX = '/v1/admin/';
 
-const NO_CLIENT_IP =
-	"the identity API got a call without the caller's IP: per-IP rate limits are off, and failed readiness keys from anyone count against everyone. Give createIdentityHandler a clientIp option (the header your proxy sets), or serve it with startServer or toNodeListener";
-
 /** How often the handler asks the store to forget what has expired. */
 const SWEEP_EVERY_MS = 60_000;
 
@@ -127,13 +114,10 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 	// Without a log there is no line to build.
 	const logging = config.log !== undefined;
 
-	let warnedOfNoIp = false;
+	const warnOfNoIp = noIpWarning();
 	const answerCall: CallHandler = async (request, info = {}) => {
-		if (info.clientIp === undefined && !warnedOfNoIp) {
-			// Said on the first such call, not at creation: toNodeListener, which
-			// gives every call its IP, takes a handler that was made before it.
-			warnedOfNoIp = true;
-			process.emitWarning(NO_CLIENT_IP, {code: 'SIGNET_NO_CLIENT_IP'});
+		if (info.clientIp === undefined) {
+			warnOfNoIp();
 		}
 
 		const started = logging ? Date.now() : 0;
@@ -169,21 +153,6 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 	handler.ready = ready;
 	// toNodeListener answers node:http requests through answerCall directly, without Fetch objects.
 	return Object.defineProperty(handler, CALL_HANDLER, {value: answerCall});
-}
-
-// The IP the caller gave, else the one the configuration reads from the
-// request; a clientIp option that throws is a missing IP, not a failed call.
-function callerOf(request: Request, info: CallerInfo | undefined, clientIp: ((request: Request) => string | undefined) | undefined): CallerInfo {
-	if (info?.clientIp !== undefined || clientIp === undefined) {
-		return info ?? {};
-	}
-
-	let ip: unknown;
-	try {
-		ip = clientIp(request);
-	} catch {}
-
-	return typeof ip === 'string' && ip !== '' ? {clientIp: ip} : {};
 }
 
 async function handle(request: CallRequest, info: CallerInfo, state: State, context: Context): Promise<Reply> {
