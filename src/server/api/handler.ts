@@ -23,6 +23,7 @@ import type {MaybePromise} from '../store/store';
 import {StoreFailure} from '../store/store-failure';
 import {updateUser} from './update-user';
 import {type CallerInfo, callerOf, noIpWarning} from './caller';
+import {healthz, readyz} from './health';
 
 /**
  * A Fetch-standard handler: give it a Request (and what the server knows
@@ -156,12 +157,21 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 }
 
 async function handle(request: CallRequest, info: CallerInfo, state: State, context: Context): Promise<Reply> {
+	const {pathname} = request;
+	// Liveness answers even while the control plane reads its registry.
+	if (pathname.endsWith('/healthz')) {
+		return healthz(request);
+	}
+
 	if (state.starting !== undefined) {
 		await state.starting;
 	}
 
 	const {settings, replies} = state;
-	const {pathname} = request;
+	if (pathname.endsWith('/readyz')) {
+		return readyz(request, settings.store);
+	}
+
 	const authorization = request.header('authorization');
 	const bearerToken = authorization === null ? undefined : /^Bearer +(\S+)/i.exec(authorization)?.[1];
 	context.bearerToken = bearerToken;
@@ -181,7 +191,7 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 
 	const route = ROUTES.find(([suffix]) => pathname.endsWith(suffix))?.[1];
 	if (route === undefined) {
-		return errorReply(404, 'not_found', 'no such endpoint: the API answers POST /v1/identify, /v1/user and /v1/logout, and GET /v1/readiness');
+		return errorReply(404, 'not_found', 'no such endpoint: the API answers POST /v1/identify, /v1/user and /v1/logout, GET /v1/readiness, /healthz and /readyz, and /v1/admin/* with the control plane on');
 	}
 
 	if (request.method === 'OPTIONS') {

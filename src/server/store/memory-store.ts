@@ -137,6 +137,9 @@ export class MemoryStore implements IdentityStore, RegistryStore {
 		return this.#registry.auditEvents(filter);
 	}
 
+	/** Answers at once: memory is always there. */
+	ping(): void {}
+
 	getUser(clientToken: string, userId: string): UserRecord | undefined {
 		return this.#users.get(clientToken, userId);
 	}

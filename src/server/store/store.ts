@@ -282,6 +282,13 @@ export type IdentityStore = {
 	applyIdentify?(write: IdentifyWrite): MaybePromise<MergeResult>;
 
 	/**
+	 * Optional: answers once the store can answer calls (PostgreSQL: one
+	 * round trip), and rejects when it cannot; `GET /readyz` asks it. A store
+	 * without it is asked for a session instead.
+	 */
+	ping?(): MaybePromise<void>;
+
+	/**
 	 * Optional: `true` for a store that keeps everything in this process's
 	 * memory, as `MemoryStore` does. Whoever can read such a store can read
 	 * the client secrets beside it, so sealing a remembered answer there

@@ -200,6 +200,11 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		return writeRegistry(this.#pool, write, event);
 	}
 
+	/** Answers once the database answers one statement (`GET /readyz`); rejects while it cannot be reached. */
+	async ping(): Promise<void> {
+		await this.#pool.query({text: 'SELECT 1'});
+	}
+
 	/** Calls `onChange` after each registry write of any process (LISTEN/NOTIFY on one connection); answers how to stop. */
 	watchRegistry(onChange: () => void): () => void {
 		return this.#listener.watch(onChange);
