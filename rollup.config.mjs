@@ -89,7 +89,7 @@ export default [
 	// require(esm), unflagged since Node 20.19.
 	{
 		input: 'src/server/index.ts',
-		external: [/^node:/, 'jose'],
+		external: [/^node:/, 'jose', 'prom-client'],
 		output: [
 			{file: 'dist/server.mjs', format: 'es', sourcemap: true},
 			{file: 'dist/server.cjs', format: 'cjs', sourcemap: true, exports: 'named'},
@@ -124,7 +124,7 @@ export default [
 	},
 	{
 		input: 'src/server/index.ts',
-		external: [/^node:/, 'jose'],
+		external: [/^node:/, 'jose', 'prom-client'],
 		output: [
 			{file: 'dist/server.d.ts', format: 'es'},
 			{file: 'dist/server.d.cts', format: 'es'},

@@ -24,6 +24,8 @@ import {StoreFailure} from '../store/store-failure';
 import {updateUser} from './update-user';
 import {type CallerInfo, callerOf, noIpWarning} from './caller';
 import {healthz, readyz} from './health';
+import {Metrics, routeOf} from './metrics';
+import {answerMetrics} from './metrics-route';
 
 /**
  * A Fetch-standard handler: give it a Request (and what the server knows
@@ -60,6 +62,8 @@ type State = {
 	/** The control plane, with `admin` in the configuration. */
 	control: ControlPlane | undefined;
 	guard: AdminGuard;
+	/** Prometheus metrics, with `metrics` in the configuration. */
+	metrics: Metrics | undefined;
 	/** Until the control plane has read the registry: what every call waits for first. */
 	starting: Promise<void> | undefined;
 };
@@ -101,11 +105,14 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 		sweptAt: Number.NEGATIVE_INFINITY,
 		control: settings.admin === undefined ? undefined : new ControlPlane(settings, settings.store as IdentityStore & RegistryStore, settings.admin),
 		guard: new AdminGuard(),
+		metrics: undefined,
 		starting: undefined,
 	};
-	const ready = state.control?.ready ?? Promise.resolve();
-	// Set once: a call answered after the registry was read awaits nothing more.
-	state.starting = state.control === undefined ? undefined : ready.then(() => {
+	// The registry read, and prom-client loaded: what every call waits for first, once.
+	const loadingMetrics = settings.metrics === undefined ? undefined : Metrics.create().then((metrics) => void (state.metrics = metrics));
+	const ready = Promise.all([state.control?.ready, loadingMetrics]).then(() => {});
+	ready.catch(() => {});
+	state.starting = state.control === undefined && loadingMetrics === undefined ? undefined : ready.then(() => {
 		state.starting = undefined;
 	});
 	state.starting?.catch(() => {});
@@ -121,7 +128,7 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 			warnOfNoIp();
 		}
 
-		const started = logging ? Date.now() : 0;
+		const started = logging || settings.metrics !== undefined ? performance.now() : 0;
 		const origin = request.header('origin');
 		const context: Context = {client: undefined, bearerToken: undefined, call: undefined, note: undefined, admin: undefined};
 		let reply: Reply;
@@ -134,6 +141,10 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 			// with every key, the call's hash and its session token blanked out.
 			const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error value was thrown';
 			context.note = redact(detail, [...secrets(), ...credentialsOf(context)]);
+			if (error instanceof StoreFailure) {
+				state.metrics?.storeFailed(error.method);
+			}
+
 			reply =
 				error instanceof StoreFailure
 					? errorReply(503, 'store_unavailable', 'the API cannot reach its store: retry in a moment', {headers: {'Retry-After': STORE_RETRY_AFTER}})
@@ -141,9 +152,13 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 			answer = answerOf(reply, allowedOriginFor(context, origin, settings));
 		}
 
+		if (state.metrics !== undefined) {
+			state.metrics.answered(routeOf(request.pathname), reply, context.client, (performance.now() - started) / 1000);
+		}
+
 		if (logging) {
 			try {
-				settings.log(logLine(request, reply, context, Date.now() - started));
+				settings.log(logLine(request, reply, context, Math.round(performance.now() - started)));
 			} catch {}
 		}
 
@@ -175,6 +190,12 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	const authorization = request.header('authorization');
 	const bearerToken = authorization === null ? undefined : /^Bearer +(\S+)/i.exec(authorization)?.[1];
 	context.bearerToken = bearerToken;
+
+	if (pathname.endsWith('/metrics')) {
+		// No CORS: a scraper is no page.
+		context.admin = true;
+		return answerMetrics(request, bearerToken, info.clientIp, {settings, metrics: state.metrics, control: state.control, guard: state.guard}, currentTime(settings));
+	}
 
 	const admin = pathname.indexOf(ADMIN_PREFIX);
 	if (admin !== -1) {
@@ -238,8 +259,8 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 		// address first (see rateLimited): a call it refuses makes no counter
 		// for the visitor id, which a flood from one address makes fresh each
 		// call, and which would otherwise push the address's own counter out.
-		const visitor: Limit = {key: compoundKey('visitor', call.clientToken, call.anonymousId), max: settings.rateLimit.max, who: 'from this visitor'};
-		const limits: Limit[] = info.clientIp === undefined ? [visitor] : [{key: compoundKey('ip', info.clientIp), max: settings.rateLimit.perIp, who: 'from this address'}, visitor];
+		const visitor: Limit = {key: compoundKey('visitor', call.clientToken, call.anonymousId), max: settings.rateLimit.max, who: 'from this visitor', name: 'visitor'};
+		const limits: Limit[] = info.clientIp === undefined ? [visitor] : [{key: compoundKey('ip', info.clientIp), max: settings.rateLimit.perIp, who: 'from this address', name: 'ip'}, visitor];
 
 		const limiting = rateLimited(settings.store, limits, settings.rateLimit.windowMs, now);
 		return isPromise(limiting) ? limiting.then((refused) => refused ?? apply(call, state, client, request, now)) : limiting ?? apply(call, state, client, request, now);

@@ -106,7 +106,7 @@ async function refuse(settings: Settings, client: Client, call: IdentifyCall, re
 		return errorReply(403, code, message, {hint});
 	}
 
-	const limit = {key: compoundKey('user', clientToken, userId), max: settings.rateLimit.perUser, who: 'without a valid hash for this user id'};
+	const limit = {key: compoundKey('user', clientToken, userId), max: settings.rateLimit.perUser, who: 'without a valid hash for this user id', name: 'user' as const};
 	const refused = await rateLimited(settings.store, [limit], settings.rateLimit.windowMs, now);
 	if (refused !== undefined) {
 		return refused;

@@ -3,7 +3,7 @@ import type {IdentityStore, MaybePromise} from '../store/store';
 import {errorReply, type Reply} from './reply';
 
 /** One limit to count a call against: the store key (a `compoundKey` of what is limited), the most calls per window, and whom it limits (for the message). */
-export type Limit = {key: string; max: number; who: string};
+export type Limit = {key: string; max: number; who: string; name: 'visitor' | 'ip' | 'user' | 'readiness'};
 
 /**
  * Counts one call against each limit in turn, in the store's shared,
@@ -25,7 +25,7 @@ export type Limit = {key: string; max: number; who: string};
  * statements, and a wait more for each call.
  *
  * @example
- * const refused = await rateLimited(store, [{key: compoundKey('visitor', clientToken, anonymousId), max: 120, who: 'this visitor'}], 60_000, now);
+ * const refused = await rateLimited(store, [{key: compoundKey('visitor', clientToken, anonymousId), max: 120, who: 'this visitor', name: 'visitor'}], 60_000, now);
  * if (refused !== undefined) return refused;
  */
 export function rateLimited(store: IdentityStore, limits: Limit[], windowMs: number, now: Date): MaybePromise<Reply | undefined> {
@@ -56,5 +56,7 @@ function counted(store: IdentityStore, limits: Limit[], index: number, count: nu
 function refusal(over: Limit, windowMs: number, now: Date): Reply {
 	const retryAfter = Math.max(1, Math.ceil((windowMs - (now.getTime() % windowMs)) / 1000));
 	const headers = {'Retry-After': String(retryAfter)};
-	return errorReply(429, 'rate_limited', `too many calls ${over.who}: retry in ${retryAfter} s`, {headers});
+	const reply = errorReply(429, 'rate_limited', `too many calls ${over.who}: retry in ${retryAfter} s`, {headers});
+	reply.meta = {limit: over.name};
+	return reply;
 }

@@ -72,7 +72,7 @@ export async function readiness(
 	}
 
 	context.client = client;
-	const limit = {key: compoundKey('readiness', token, info.clientIp ?? ''), max: READINESS_REQUESTS_PER_WINDOW, who: 'for this readiness report'};
+	const limit = {key: compoundKey('readiness', token, info.clientIp ?? ''), max: READINESS_REQUESTS_PER_WINDOW, who: 'for this readiness report', name: 'readiness' as const};
 	const refused = await rateLimited(settings.store, [limit], settings.rateLimit.windowMs, now);
 	if (refused !== undefined) {
 		return refused;

@@ -6,7 +6,16 @@ import type {VerificationCode} from '../../shared/verification';
  * An answer before it becomes a Response: what is remembered for retries.
  * `text`, when set, is `body` as JSON already, so it is written once.
  */
-export type Reply = {status: number; body: unknown; headers?: Record<string, string>; text?: string};
+export type Reply = {
+	status: number;
+	body: unknown;
+	headers?: Record<string, string>;
+	text?: string;
+	/** A body that is no JSON (the Prometheus text of /metrics), with its media type. */
+	raw?: {contentType: string; text: string};
+	/** What metrics count of this answer and nobody else sees: the limit that refused it, the admin change it made. */
+	meta?: {limit?: string; action?: string};
+};
 
 /** Every error code the reference API answers with, in `{error: {code, message}}`. */
 export type ErrorCode =
@@ -95,6 +104,11 @@ export function answerOf(reply: Reply, allowedOrigin: string | undefined): CallA
 		if (allowedOrigin !== undefined && reply.headers['Retry-After'] !== undefined) {
 			headers['Access-Control-Expose-Headers'] = 'Retry-After';
 		}
+	}
+
+	if (reply.raw !== undefined) {
+		headers['Content-Type'] = reply.raw.contentType;
+		return {status, headers, body: reply.raw.text};
 	}
 
 	if (reply.body === undefined || status === 204) {

@@ -25,6 +25,8 @@ export type Settings = {
 	clientIp?: (request: Request) => string | undefined;
 	/** The control plane's keys, when it is on. */
 	admin?: AdminSettings;
+	/** Who may read /metrics: any admin credential (`admin`), or one bearer token. */
+	metrics?: {credential: 'admin'} | {credential: 'bearer'; bearer: string};
 };
 
 /** The methods a store must have: checked at start-up, guarded on every call (store-failure.ts). @example STORE_METHODS.includes('mergeUser') */
@@ -91,6 +93,7 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 	}
 
 	settings.admin = adminFrom(config.admin, store);
+	settings.metrics = metricsFrom(config.metrics, settings.admin !== undefined);
 
 	// A store that fails is told apart from a bug: 503, and the SDK retries.
 	const registry = settings.admin === undefined ? [] : [...REGISTRY_METHODS, ...(typeof (store as {watchRegistry?: unknown}).watchRegistry === 'function' ? ['watchRegistry'] : [])];
@@ -126,3 +129,27 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 	return settings;
 }
 
+
+// The bearer of /metrics: 16 characters at least, as the readiness admin key.
+const MIN_METRICS_BEARER_LENGTH = 16;
+
+function metricsFrom(metrics: IdentityHandlerConfig['metrics'], admin: boolean): Settings['metrics'] {
+	if (metrics === undefined) {
+		return undefined;
+	}
+
+	if (metrics === true) {
+		if (!admin) {
+			throw new TypeError('metrics: true reads admin credentials: turn the control plane on (admin), or give metrics: {bearer}');
+		}
+
+		return {credential: 'admin'};
+	}
+
+	const bearer = (metrics as {bearer?: unknown} | null)?.bearer;
+	if (typeof bearer !== 'string' || bearer.length < MIN_METRICS_BEARER_LENGTH) {
+		throw new TypeError(`metrics must be true or {bearer}, a token of at least ${MIN_METRICS_BEARER_LENGTH} characters for the scraper`);
+	}
+
+	return {credential: 'bearer', bearer};
+}

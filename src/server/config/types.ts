@@ -91,6 +91,14 @@ export type IdentityHandlerConfig = {
 	/** The clients of the code, keyed by their public client token: read-only through the admin API. May be empty with `admin`. */
 	clients: Record<string, ClientConfig>;
 	/**
+	 * Serves `GET /metrics` (Prometheus text): `true` for any admin
+	 * credential of the control plane (the owner key, or a viewer made for
+	 * the scraper), or `{bearer}` for one token of its own (16 characters or
+	 * more). Without it, /metrics answers 404.
+	 * @default undefined
+	 */
+	metrics?: true | {bearer: string};
+	/**
 	 * Turns the control plane on: `/v1/admin/*` routes, registry clients kept
 	 * in the store beside `clients`. Without it those routes answer 404.
 	 * @default undefined

@@ -11,9 +11,12 @@ import type {IdentityStore} from './store';
  */
 export class StoreFailure extends Error {
 	override readonly name = 'StoreFailure';
+	/** The store method that failed: a bounded name, for metrics. */
+	readonly method: string;
 
 	constructor(method: string, cause: unknown) {
 		super(`store.${method} failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, {cause});
+		this.method = method;
 	}
 }
 

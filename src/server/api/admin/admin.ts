@@ -26,6 +26,8 @@ type Route = {
 	role: AdminRole;
 	/** Whether the route reads a JSON body: required, or optional (an empty body is `{}`). */
 	body?: 'required' | 'optional';
+	/** The change a route makes, as metrics count it (the audit log's action). */
+	action?: string;
 	run: (call: AdminCall, ...parameters: string[]) => Reply | Promise<Reply>;
 };
 
@@ -34,18 +36,18 @@ const RANK: Record<AdminRole, number> = {viewer: 0, admin: 1, owner: 2};
 const ROUTES: Route[] = [
 	{method: 'GET', path: /^me$/, role: 'viewer', run: me},
 	{method: 'GET', path: /^clients$/, role: 'viewer', run: listClients},
-	{method: 'POST', path: /^clients$/, role: 'admin', body: 'required', run: createClient},
+	{method: 'POST', path: /^clients$/, role: 'admin', body: 'required', action: 'client.create', run: createClient},
 	{method: 'GET', path: /^clients\/([^/]+)$/, role: 'viewer', run: getClient},
-	{method: 'PATCH', path: /^clients\/([^/]+)$/, role: 'admin', body: 'required', run: updateClient},
-	{method: 'POST', path: /^clients\/([^/]+)\/keys$/, role: 'admin', body: 'required', run: createKey},
-	{method: 'POST', path: /^clients\/([^/]+)\/keys\/([^/]+)\/retire$/, role: 'admin', body: 'optional', run: retireKey},
-	{method: 'DELETE', path: /^clients\/([^/]+)\/keys\/([^/]+)$/, role: 'admin', run: deleteKey},
+	{method: 'PATCH', path: /^clients\/([^/]+)$/, role: 'admin', body: 'required', action: 'client.update', run: updateClient},
+	{method: 'POST', path: /^clients\/([^/]+)\/keys$/, role: 'admin', body: 'required', action: 'key.create', run: createKey},
+	{method: 'POST', path: /^clients\/([^/]+)\/keys\/([^/]+)\/retire$/, role: 'admin', body: 'optional', action: 'key.retire', run: retireKey},
+	{method: 'DELETE', path: /^clients\/([^/]+)\/keys\/([^/]+)$/, role: 'admin', action: 'key.delete', run: deleteKey},
 	{method: 'GET', path: /^clients\/([^/]+)\/readiness$/, role: 'viewer', run: clientReadiness},
 	{method: 'GET', path: /^clients\/([^/]+)\/outcomes$/, role: 'viewer', run: clientOutcomes},
 	{method: 'GET', path: /^audit$/, role: 'viewer', run: auditLog},
 	{method: 'GET', path: /^credentials$/, role: 'owner', run: listCredentials},
-	{method: 'POST', path: /^credentials$/, role: 'owner', body: 'required', run: createCredential},
-	{method: 'DELETE', path: /^credentials\/([^/]+)$/, role: 'owner', run: revokeCredential},
+	{method: 'POST', path: /^credentials$/, role: 'owner', body: 'required', action: 'credential.create', run: createCredential},
+	{method: 'DELETE', path: /^credentials\/([^/]+)$/, role: 'owner', action: 'credential.revoke', run: revokeCredential},
 ];
 
 // Addresses held off at once before the ended windows are swept out of the map.
@@ -109,7 +111,12 @@ export async function answerAdmin(request: CallRequest, path: string, bearerToke
 		body = read.value;
 	}
 
-	return route.run({control, settings, actor, now, query: new URLSearchParams(request.search), body}, ...parameters);
+	const reply = await route.run({control, settings, actor, now, query: new URLSearchParams(request.search), body}, ...parameters);
+	if (route.action !== undefined && reply.status < 300) {
+		reply.meta = {action: route.action};
+	}
+
+	return reply;
 }
 
 /**
