@@ -1,5 +1,5 @@
-import {createHash, timingSafeEqual} from 'node:crypto';
 import type {CallRequest} from './call-request';
+import {sameSecret} from '../verify/secrets';
 import type {Client} from '../config/client';
 import type {Settings} from '../config/settings';
 import {compoundKey} from '../store/compound-key';
@@ -78,7 +78,7 @@ export async function readiness(
 		return refused;
 	}
 
-	if (client.adminKey === undefined || bearerToken === undefined || !sameKey(bearerToken, client.adminKey)) {
+	if (client.adminKey === undefined || bearerToken === undefined || !sameSecret(bearerToken, client.adminKey)) {
 		return errorReply(401, 'admin_key_invalid', ADMIN_KEY_INVALID);
 	}
 
@@ -115,11 +115,4 @@ export async function readinessReport(settings: Settings, token: string, hours: 
 	const {total, byCode, byHint, recentFailures} = summary;
 	const safeToEnforce = total > 0 && byCode.ok === total;
 	return {total, byCode, byHint, recentFailures, hours, safeToEnforce};
-}
-
-// Both sides hashed first, so the comparison takes the same time whatever
-// the lengths, and timingSafeEqual gets equal-length inputs.
-function sameKey(given: string, expected: string): boolean {
-	const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-	return timingSafeEqual(digest(given), digest(expected));
 }

@@ -1,4 +1,4 @@
-import {createHash} from 'node:crypto';
+import {createHash, timingSafeEqual} from 'node:crypto';
 
 /**
  * The list of private keys a client verifies against, from one key or a
@@ -39,4 +39,17 @@ export function secretList(secrets: unknown, name = 'secrets'): string[] {
  */
 export function keyId(key: string): string {
 	return createHash('sha256').update(`signet key id\u0000${key}`, 'utf8').digest('hex').slice(0, 16);
+}
+
+/**
+ * Whether a credential a caller sent is `expected`, in constant time: both
+ * sides hashed first, so the comparison takes the same time whatever the
+ * lengths, and timingSafeEqual gets equal-length inputs.
+ *
+ * @example
+ * sameSecret(bearerToken, client.adminKey) // true only for the very key
+ */
+export function sameSecret(given: string, expected: string): boolean {
+	const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+	return timingSafeEqual(digest(given), digest(expected));
 }
