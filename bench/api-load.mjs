@@ -141,7 +141,7 @@ async function runAutocannon(url, seconds, bodies, prefix) {
 // warm-up is long enough for the API to reach its steady state (its JIT
 // tiers and its store filled: about 10 s under this load; 3 s left it
 // measuring code still being optimised).
-export async function measureApiLoad({targets: wanted = ['reference', 'registry', 'postgres', 'bare-postgres', 'bare'], rounds = 6, seconds = 5, warmUpSeconds = 10, log = console.log, execArgv = []} = {}) {
+export async function measureApiLoad({targets: wanted = ['reference', 'metrics', 'registry', 'postgres', 'bare-postgres', 'bare'], rounds = 6, seconds = 5, warmUpSeconds = 10, log = console.log, execArgv = []} = {}) {
 	const tool = generator();
 	// PostgresStore needs a database: a throwaway one, or a line saying why not.
 	const database = wanted.some(onDatabase) ? await startBenchDatabase() : undefined;
@@ -242,6 +242,12 @@ export async function measureApiLoad({targets: wanted = ['reference', 'registry'
 		if (results.registry?.ratio !== undefined && results.reference?.ratio !== undefined) {
 			results.registry.vsReference = round(results.registry.ratio / results.reference.ratio);
 			log(`  a registry client among 50 against a client of the code: ${results.registry.vsReference}x`);
+		}
+
+		// What metrics cost identify: the same API with them on against it with them off (the goal: at least 0.95x).
+		if (results.metrics?.ratio !== undefined && results.reference?.ratio !== undefined) {
+			results.metrics.vsReference = round(results.metrics.ratio / results.reference.ratio);
+			log(`  metrics on against off: ${results.metrics.vsReference}x`);
 		}
 
 		// In the order asked for, with the reason in place of a target that could not run.

@@ -1,6 +1,8 @@
 // One target of the API load benchmark, run as its own process so that the
 // load generator never shares its event loop:
 //   node bench/api-target.mjs reference   the reference API from dist/server.mjs, MemoryStore
+//   node bench/api-target.mjs metrics     the same with GET /metrics on (SPEC §7): every answer counted and timed
+//   node bench/api-target.mjs observed    the same, and one JSON log line per answer handed to a function that drops it
 //   node bench/api-target.mjs registry    the same with the control plane on: 50 clients made through the admin API, one of them loaded
 //   DATABASE_URL=… node bench/api-target.mjs postgres   the same API on a PostgresStore
 //   node bench/api-target.mjs bare        node:http, the same JSON body, HMAC-SHA256 + timingSafeEqual, nothing else
@@ -15,8 +17,8 @@ import {CLIENT_TOKEN, PAGE_ORIGIN, SECRET} from './api-users.mjs';
 
 const kind = process.argv[2];
 
-/** The reference API as a customer would run it: enforcement on, logging off, the default store or `store`. */
-async function reference(store) {
+/** The reference API as a customer would run it: enforcement on, logging off, the default store or `store`, and `options`. */
+async function reference(store, options = {}) {
 	const {createIdentityHandler, startServer} = await import('../dist/server.mjs');
 	const handler = createIdentityHandler({
 		clients: {[CLIENT_TOKEN]: {secrets: [SECRET], enforce: true, allowedOrigins: [PAGE_ORIGIN]}},
@@ -25,9 +27,16 @@ async function reference(store) {
 		// enough that 1,000 visitors from one address at full speed stay under
 		// it: the bench measures answers, not 429s.
 		rateLimit: {max: 1e9, perUser: 1e9, perIp: 1e9, windowMs: 60_000},
+		...options,
 	});
 	return startServer(handler);
 }
+
+// What observing costs: the lines are built as in production; where they go (a file, a pipe) is the platform's cost, not Signet's.
+const observing = {
+	metrics: {metrics: {bearer: randomBytes(24).toString('base64url')}},
+	observed: {metrics: {bearer: randomBytes(24).toString('base64url')}, log: () => {}},
+};
 
 /**
  * The reference API with the control plane on and 50 registry clients,
@@ -111,7 +120,7 @@ async function barePostgres() {
 	return bare((messageId) => pool.query({name: 'bench_seen', text: 'INSERT INTO bench_seen (message_id) VALUES ($1) ON CONFLICT DO NOTHING', values: [messageId]}));
 }
 
-const targets = {reference: () => reference(), registry, postgres, 'bare-postgres': barePostgres, bare: () => bare()};
+const targets = {reference: () => reference(), metrics: () => reference(undefined, observing.metrics), observed: () => reference(undefined, observing.observed), registry, postgres, 'bare-postgres': barePostgres, bare: () => bare()};
 if (!(kind in targets)) {
 	console.error(`bench/api-target.mjs: unknown target ${JSON.stringify(kind)}; one of ${Object.keys(targets).join(', ')}`);
 	process.exit(2);

@@ -24,6 +24,8 @@ export function identifyBodies(now = Date.now(), {clientToken = CLIENT_TOKEN, se
 export const TARGET_LABELS = {
 	reference: 'reference API, MemoryStore',
 	registry: 'reference API, MemoryStore, a registry client among 50',
+	metrics: 'reference API, MemoryStore, metrics on',
+	observed: 'reference API, MemoryStore, metrics + JSON log lines',
 	postgres: 'reference API, PostgresStore',
 	'bare-postgres': 'bare + one PostgreSQL write',
 	bare: 'bare node:http + HMAC check',

@@ -112,8 +112,10 @@ export async function startDemo({
 		store,
 		// The control plane: clients and keys made at runtime through /v1/admin/*, sealed under the master key.
 		admin: {ownerKey, masterKey, variables: (userId) => demoVariables(userId)},
-		// Log lines never hold a hash, a key or a session token.
-		log: (line) => log(`api:  ${line}`),
+		// GET /metrics, for any admin credential (the owner key here).
+		metrics: true,
+		// One JSON line per answer and per admin change: never a hash, a key or a session token.
+		log: (line) => log(line),
 	});
 	try {
 		await handler.ready;
@@ -230,10 +232,11 @@ async function main() {
 			`  Customer site  ${demo.siteUrl}   script tag + async snippet; its backend signs with signIdentity`,
 			`  ESM example    ${demo.siteUrl}/esm.html   import map, createClient`,
 			`  Admin API      ${demo.apiUrl}/v1/admin/   owner key ${ownerKey ? '(SIGNET_OWNER_KEY)' : `${demo.ownerKey}   (made for this run; SIGNET_OWNER_KEY sets one)`}`,
+			`  Metrics        ${demo.apiUrl}/metrics   Prometheus text, with Authorization: Bearer <owner key>`,
 			`  State          ${demo.store === 'PostgreSQL' ? 'PostgreSQL (DATABASE_URL)' : 'in memory (set DATABASE_URL to use PostgreSQL)'}`,
 			'',
 			`Open ${demo.siteUrl}`,
-			'Ctrl-C stops both servers.',
+			'Ctrl-C stops both servers. The API logs one JSON line per answer below.',
 			'',
 		].join('\n'),
 	);

@@ -270,7 +270,8 @@ describe('the pages', () => {
 	it('writes no private key and no hash in its log lines', async () => {
 		const signed = await signedIdentity(await logIn('grace'));
 		await identify({userId: signed.userId, hash: signed.hash});
-		expect(logs.some((line) => line.startsWith('api:'))).toBe(true);
+		const records = logs.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+		expect(records).toContainEqual(expect.objectContaining({route: 'identify', status: 200, outcome: 'ok', clientToken: demo.clientToken}));
 		expect(logs.some((line) => line.startsWith('site:'))).toBe(true);
 		expect(logs.join('\n')).not.toContain(SECRET);
 		expect(logs.join('\n')).not.toContain('ak_demo_');
@@ -300,6 +301,12 @@ describe('node examples/demo.mjs', () => {
 			const [, adminUrl, ownerKey] = /Admin API +(http:\/\/127\.0\.0\.1:\d+\/v1\/admin\/) +owner key (sok_[\w-]+)/.exec(output) ?? [];
 			expect(await (await fetch(`${adminUrl}me`, {headers: {Authorization: `Bearer ${ownerKey}`}})).json()).toEqual({credential: {id: 'owner', name: 'owner', role: 'owner'}});
 			expect((await fetch(`${adminUrl}me`, {headers: {Authorization: 'Bearer sok_wrong'}})).status).toBe(401);
+			// The metrics URL it prints answers Prometheus text to the owner key, and its answers are logged as JSON lines.
+			const metricsUrl = /Metrics +(http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(output)?.[1];
+			const metrics = await fetch(metricsUrl!, {headers: {Authorization: `Bearer ${ownerKey}`}});
+			expect(await metrics.text()).toMatch(/^signet_http_requests_total\{route="admin",status="200"\} 1$/m);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(output).toMatch(/^\{"time":"[^"]+","level":"info","requestId":"[\w-]+","route":"admin","method":"GET","status":200,/m);
 
 			child.kill('SIGINT');
 			expect(await exited).toBe(0);

@@ -25,6 +25,8 @@ export {rotateMasterKey} from './control/rotate-master-key';
 export type {AdminCredential, AdminRole, AuditEvent, KeyUse, Registry, RegistryClient, RegistryKey, RegistryStore, RegistryWrite, RegistryWriteResult} from './store/registry';
 export {DEFAULT_RATE_LIMIT, DEFAULT_REPLY_TTL_MS, DEFAULT_SESSION_TTL_MS, MIN_ADMIN_KEY_LENGTH} from './config/defaults';
 export type {AdminConfig, ClientConfig, IdentityHandlerConfig, RateLimits, Variables} from './config/types';
+export type {AdminChangeLog, AnswerLog, LogLevel, LogRecord, RouteName} from './config/log-record';
+export {MAX_REQUEST_ID_LENGTH} from './api/request-id';
 export type {IdentityAnswer} from './api/identify';
 export type {SessionAnswer} from './api/session';
 export type {ErrorCode} from './api/reply';

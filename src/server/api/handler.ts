@@ -4,7 +4,7 @@ import type {Client} from '../config/client';
 import {type Settings, settingsFrom} from '../config/settings';
 import type {IdentityHandlerConfig} from '../config/types';
 import {ALLOWED_METHODS, allowedOrigin, preflight} from './cors';
-import {type Context, credentialsOf, logLine, redact} from './log-line';
+import {type Context, credentialsOf, logAnswer, redact} from './log-line';
 import {identify} from './identify';
 import {logout} from './logout';
 import {isPromise} from '../store/maybe-promise';
@@ -26,6 +26,7 @@ import {type CallerInfo, callerOf, noIpWarning} from './caller';
 import {healthz, readyz} from './health';
 import {Metrics, routeOf} from './metrics';
 import {answerMetrics} from './metrics-route';
+import {RequestIds} from './request-id';
 
 /**
  * A Fetch-standard handler: give it a Request (and what the server knows
@@ -66,6 +67,7 @@ type State = {
 	metrics: Metrics | undefined;
 	/** Until the control plane has read the registry: what every call waits for first. */
 	starting: Promise<void> | undefined;
+	requestIds: RequestIds;
 };
 
 /** Seconds a caller waits after a 503 `store_unavailable`: long enough for a pool to reconnect, short enough to feel like a hiccup. */
@@ -107,9 +109,10 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 		guard: new AdminGuard(),
 		metrics: undefined,
 		starting: undefined,
+		requestIds: new RequestIds(),
 	};
 	// The registry read, and prom-client loaded: what every call waits for first, once.
-	const loadingMetrics = settings.metrics === undefined ? undefined : Metrics.create().then((metrics) => void (state.metrics = metrics));
+	const loadingMetrics = settings.metrics === undefined ? undefined : Metrics.create(() => state.settings.clients.values()).then((metrics) => void (state.metrics = metrics));
 	const ready = Promise.all([state.control?.ready, loadingMetrics]).then(() => {});
 	ready.catch(() => {});
 	state.starting = state.control === undefined && loadingMetrics === undefined ? undefined : ready.then(() => {
@@ -129,6 +132,7 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 		}
 
 		const started = logging || settings.metrics !== undefined ? performance.now() : 0;
+		const requestId = state.requestIds.of(request.header('x-request-id'));
 		const origin = request.header('origin');
 		const context: Context = {client: undefined, bearerToken: undefined, call: undefined, note: undefined, admin: undefined};
 		let reply: Reply;
@@ -152,14 +156,14 @@ export function createIdentityHandler(config: IdentityHandlerConfig): IdentityHa
 			answer = answerOf(reply, allowedOriginFor(context, origin, settings));
 		}
 
+		answer.headers['X-Request-Id'] = requestId;
+		const route = routeOf(request.pathname);
 		if (state.metrics !== undefined) {
-			state.metrics.answered(routeOf(request.pathname), reply, context.client, (performance.now() - started) / 1000);
+			state.metrics.answered(route, reply, context.client, (performance.now() - started) / 1000);
 		}
 
 		if (logging) {
-			try {
-				settings.log(logLine(request, reply, context, Math.round(performance.now() - started)));
-			} catch {}
+			logAnswer(settings, request, reply, context, {route, requestId, durationMs: Math.round(performance.now() - started)});
 		}
 
 		return answer;

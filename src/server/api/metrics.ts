@@ -6,10 +6,9 @@
 // hash, token or text a caller chose ever becomes a label.
 import type {Counter, Histogram, Registry} from 'prom-client';
 import type {Client} from '../config/client';
+import type {RouteName} from '../config/log-record';
 import type {Reply} from './reply';
 
-/** The name a path is counted under: one of a fixed few, never the path itself. */
-export type RouteName = 'identify' | 'user' | 'logout' | 'readiness' | 'admin' | 'healthz' | 'readyz' | 'metrics' | 'other';
 
 /**
  * The route name of a path, matched by its ending as the handler matches it.
@@ -67,12 +66,12 @@ export class Metrics {
 	readonly #rateLimited: Counter<'limit'>;
 	readonly #adminChanges: Counter<'action'>;
 
-	/** Metrics on a new registry of their own. */
-	static async create(): Promise<Metrics> {
-		return new Metrics(await import('prom-client'));
+	/** Metrics on a new registry of their own; `clients` answers the clients served now, read at each scrape. */
+	static async create(clients: () => Iterable<Client>): Promise<Metrics> {
+		return new Metrics(await import('prom-client'), clients);
 	}
 
-	private constructor({Registry, Counter, Histogram, collectDefaultMetrics}: typeof import('prom-client')) {
+	private constructor({Registry, Counter, Gauge, Histogram, collectDefaultMetrics}: typeof import('prom-client'), clients: () => Iterable<Client>) {
 		this.registry = new Registry();
 		const registers = [this.registry];
 		this.#identify = new Counter({name: 'signet_identify_total', help: 'Identify calls answered, by client, verification code and hint', labelNames: ['client', 'verification', 'hint'], registers});
@@ -88,6 +87,19 @@ export class Metrics {
 		this.#storeErrors = new Counter({name: 'signet_store_errors_total', help: 'Store calls that failed, by store method', labelNames: ['operation'], registers});
 		this.#rateLimited = new Counter({name: 'signet_rate_limited_total', help: 'Calls refused by a rate limit, by limit', labelNames: ['limit'], registers});
 		this.#adminChanges = new Counter({name: 'signet_admin_changes_total', help: 'Changes made through the admin API, by action', labelNames: ['action'], registers});
+		// Which clients enforce, read at each scrape: what an alert on failures needs to tell a broken login from a monitor-mode rollout.
+		new Gauge({
+			name: 'signet_client_enforcing',
+			help: '1 for a client that refuses unverified identifies (enforce), 0 for one that monitors',
+			labelNames: ['client'],
+			registers,
+			collect() {
+				this.reset();
+				for (const client of clients()) {
+					this.set({client: client.token}, client.enforce ? 1 : 0);
+				}
+			},
+		});
 		collectDefaultMetrics({register: this.registry});
 	}
 
@@ -107,8 +119,8 @@ export class Metrics {
 			this.#rateLimited.inc({limit: reply.meta.limit});
 		}
 
-		if (reply.meta?.action !== undefined) {
-			this.#adminChanges.inc({action: reply.meta.action});
+		if (reply.meta?.change !== undefined) {
+			this.#adminChanges.inc({action: reply.meta.change.action});
 		}
 	}
 

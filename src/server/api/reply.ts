@@ -1,6 +1,10 @@
 import type {CallAnswer} from './call-request';
 import type {Hint} from '../verify/hints';
 import type {VerificationCode} from '../../shared/verification';
+import type {AdminRole} from '../store/registry';
+
+/** A change made through the admin API: its action (as the audit log names it), who made it, and to what. */
+export type AdminChange = {action: string; actor: {id: string; role: AdminRole}; clientToken?: string; keyId?: string; credentialId?: string};
 
 /**
  * An answer before it becomes a Response: what is remembered for retries.
@@ -13,8 +17,8 @@ export type Reply = {
 	text?: string;
 	/** A body that is no JSON (the Prometheus text of /metrics), with its media type. */
 	raw?: {contentType: string; text: string};
-	/** What metrics count of this answer and nobody else sees: the limit that refused it, the admin change it made. */
-	meta?: {limit?: string; action?: string};
+	/** What metrics and logs record of this answer and nobody else sees: the limit that refused it, the admin change it made, whether it looks like an attack. */
+	meta?: {limit?: string; change?: AdminChange; suspicious?: boolean};
 };
 
 /** Every error code the reference API answers with, in `{error: {code, message}}`. */

@@ -9,6 +9,7 @@ import {DEFAULT_RATE_LIMIT, DEFAULT_REPLY_TTL_MS, DEFAULT_SESSION_TTL_MS} from '
 import {type AdminSettings, adminFrom} from './admin';
 import {checkOneUsePerKey, warnOfShortKeys} from './key-use';
 import type {IdentityHandlerConfig, RateLimits} from './types';
+import type {LogRecord} from './log-record';
 
 /** The configuration once checked, with every default filled in. */
 export type Settings = {
@@ -18,7 +19,7 @@ export type Settings = {
 	store: IdentityStore;
 	rateLimit: RateLimits;
 	now: () => Date;
-	log: (line: string) => void;
+	log: (line: string, record: LogRecord) => void;
 	sessionTtlMs: number;
 	replyTtlMs: number;
 	/** Reads the caller's IP from a Fetch request that came without one. */
@@ -113,7 +114,7 @@ export function settingsFrom(config: IdentityHandlerConfig): Settings {
 	}
 
 	if (log !== undefined && typeof log !== 'function') {
-		throw new TypeError('log must be a function taking one line of text');
+		throw new TypeError('log must be a function taking a line of JSON (and its record)');
 	}
 
 	if (clientIp !== undefined && typeof clientIp !== 'function') {

@@ -2,6 +2,7 @@
 // clients, the store, the limits. Checked once, by settingsFrom.
 import type {IdentityStore} from '../store/store';
 import type {PublicJwk} from '../verify/token-keys';
+import type {LogRecord} from './log-record';
 
 /** What a client's `variables` callback answers: the personalised values a verified user gets. */
 export type Variables = Record<string, unknown>;
@@ -131,8 +132,16 @@ export type IdentityHandlerConfig = {
 	replyTtlMs?: number;
 	/** The clock, for expirations, sessions and rate limits. @default () => new Date() */
 	now?: () => Date;
-	/** Receives one line per answer. A line never holds a hash, a secret or a session token. */
-	log?: (line: string) => void;
+	/**
+	 * Receives one line of JSON per answer and per admin change (SPEC §7),
+	 * and the same as a record, for a logger of your own (`pino`'s
+	 * `logger[record.level](record)`). Built from named fields only: never a
+	 * hash, token, secret, credential or session token.
+	 *
+	 * @example
+	 * log: (line) => process.stdout.write(line + '\n')
+	 */
+	log?: (line: string, record: LogRecord) => void;
 	/**
 	 * The caller's IP address, for the per-IP rate limits (identify calls,
 	 * and readiness attempts, so that guesses from one address never lock

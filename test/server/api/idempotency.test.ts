@@ -49,7 +49,7 @@ describe('retries', () => {
 		const [record] = api.store.users('ct_test').filter((entry) => entry.userId === 'u-retry');
 		expect(record).toMatchObject({applied: 1, metadata: {count: 1}});
 		expect(api.store.sessions().filter((session) => session.userId === 'u-retry')).toHaveLength(1);
-		expect(api.logs.at(-2)).toContain('replayed');
+		expect(api.records().at(-2)).toMatchObject({replayed: true});
 	});
 
 	it('applies concurrent copies of one call once', async () => {

@@ -27,6 +27,9 @@ describe('GET /metrics', () => {
 		expect(read.contentType).toMatch(/^text\/plain/);
 		expect(read.text).toMatch(/^# HELP signet_http_requests_total /m);
 		expect(read.text).toMatch(/^process_cpu_user_seconds_total /m);
+		// Which clients enforce, for the alert on failures: one series per client served.
+		expect(read.text).toMatch(/^signet_client_enforcing\{client="ct_enforce"\} 1$/m);
+		expect(read.text).toMatch(/^signet_client_enforcing\{client="ct_test"\} 0$/m);
 		expect((await metrics(null)).status).toBe(401);
 		expect((await metrics('mb_wrong_bearer_of_some_length')).status).toBe(401);
 	});

@@ -125,8 +125,8 @@ describe('GET /v1/readiness', () => {
 			expect(api.logs.join('\n')).not.toContain(secret);
 		}
 
-		expect(api.logs.some((line) => line.startsWith('GET /v1/readiness 200 client="ct_monitor"'))).toBe(true);
-		expect(api.logs.some((line) => line.startsWith('GET /v1/readiness 401 admin_key_invalid'))).toBe(true);
+		expect(api.records()).toContainEqual(expect.objectContaining({route: 'readiness', method: 'GET', status: 200, clientToken: 'ct_monitor'}));
+		expect(api.records()).toContainEqual(expect.objectContaining({route: 'readiness', status: 401, outcome: 'admin_key_invalid'}));
 	});
 });
 

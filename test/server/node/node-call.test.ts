@@ -33,7 +33,7 @@ describe('the identity handler over node:http', () => {
 	it('answers exactly what the Fetch handler answers for the same call, with a Content-Length', async () => {
 		const {hash} = signIdentity('42', SECRET);
 		const body = JSON.stringify(identifyBody({hash, anonymousId: 'anon-1', messageId: 'm-1'}));
-		const headers = {'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN};
+		const headers = {'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN, 'X-Request-Id': 'req-1'};
 		const overHttp = await fetch(`${server.url}/v1/identify`, {method: 'POST', headers, body});
 		const overFetch = await handler(new Request('http://api.test/v1/identify', {method: 'POST', headers, body}));
 

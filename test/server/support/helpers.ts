@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {afterAll} from 'vitest';
 import {STORE_METHODS} from '../../../src/server/config/settings';
-import {createIdentityHandler, type IdentityHandlerConfig, type IdentityStore, MemoryStore, startServer} from '../../../src/server/index';
+import {createIdentityHandler, type IdentityHandlerConfig, type IdentityStore, type LogRecord, MemoryStore, startServer} from '../../../src/server/index';
 
 export const SECRET = 'sk_test_handler_9aQ3vR_hash_key_0d7Yk2';
 export const OLD_SECRET = 'sk_test_retired_Lp27_hash_key_Wq58xN';
@@ -16,7 +16,10 @@ export type Answer = {status: number; headers: Headers; body: any; text: string}
 export type TestApi = {
 	url: string;
 	store: MemoryStore;
+	/** The log lines, as written: one line of JSON each. */
 	logs: string[];
+	/** The log lines parsed: each must be JSON. */
+	records(): LogRecord[];
 	/** Every body and header text answered so far, to search for leaks. */
 	answers: string[];
 	post(path: string, body: unknown, init?: {headers?: Record<string, string>; raw?: boolean}): Promise<Answer>;
@@ -76,6 +79,7 @@ export async function serve(config: Partial<IdentityHandlerConfig> = {}): Promis
 		url: server.url,
 		store,
 		logs,
+		records: () => logs.map((line) => JSON.parse(line) as LogRecord),
 		answers,
 		request,
 		post: (path, body, init = {}) =>

@@ -3,12 +3,12 @@
 // per caller address, bodies of at most 16 KiB. No CORS: the console is
 // served by the API itself.
 import type {Settings} from '../../config/settings';
-import type {ControlPlane} from '../../control/control-plane';
+import type {Actor, ControlPlane} from '../../control/control-plane';
 import {compoundKey} from '../../store/compound-key';
 import type {AdminRole} from '../../store/registry';
 import type {CallRequest} from '../call-request';
 import {readJsonBody} from '../read-body';
-import {errorReply, invalid, type Reply} from '../reply';
+import {type AdminChange, errorReply, invalid, type Reply} from '../reply';
 import {clientOutcomes, clientReadiness, createClient, getClient, listClients, updateClient} from './clients';
 import type {AdminCall} from './context';
 import {auditLog, createCredential, listCredentials, me, revokeCredential} from './credentials';
@@ -113,10 +113,24 @@ export async function answerAdmin(request: CallRequest, path: string, bearerToke
 
 	const reply = await route.run({control, settings, actor, now, query: new URLSearchParams(request.search), body}, ...parameters);
 	if (route.action !== undefined && reply.status < 300) {
-		reply.meta = {action: route.action};
+		reply.meta = {change: changeOf(route.action, actor, parameters, reply)};
 	}
 
 	return reply;
+}
+
+// What a change was made to, from the path, or from the answer for what it made (a new client, key or credential).
+function changeOf(action: string, actor: Actor, parameters: string[], reply: Reply): AdminChange {
+	const made = reply.body as {client?: {token?: string}; key?: {id?: string}; credential?: {id?: string}} | undefined;
+	const change: AdminChange = {action, actor: {id: actor.id, role: actor.role}};
+	if (action.startsWith('credential.')) {
+		change.credentialId = parameters[0] ?? made?.credential?.id;
+		return change;
+	}
+
+	change.clientToken = parameters[0] ?? made?.client?.token;
+	change.keyId = parameters[1] ?? made?.key?.id;
+	return change;
 }
 
 /**
@@ -152,7 +166,10 @@ export class AdminGuard {
 		const {windowMs} = settings.rateLimit;
 		const [count] = await settings.store.countCalls([compoundKey('admin-failure', clientIp ?? '')], windowMs, now);
 		if (count <= ADMIN_FAILURES_PER_WINDOW) {
-			return errorReply(401, 'admin_unauthorized', UNAUTHORIZED);
+			const reply = errorReply(401, 'admin_unauthorized', UNAUTHORIZED);
+			// One wrong key is a typo; a second from the same address in a window is worth a warning.
+			reply.meta = {suspicious: count > 1};
+			return reply;
 		}
 
 		const until = Math.floor(now.getTime() / windowMs) * windowMs + windowMs;
