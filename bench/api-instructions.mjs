@@ -43,7 +43,8 @@ async function send(port, count, prefix, client, connections = 8) {
 				failed += response.statusCode >= 300 ? 1 : 0;
 				response.resume().on('end', resolve);
 			});
-			request.on('error', reject);
+			// A kept-alive socket the server closed while this machine paused (valgrind, other tenants): sent again on a new one, as Node's docs advise.
+			request.on('error', (error) => (request.reusedSocket && error.code === 'ECONNRESET' ? one(n).then(resolve, reject) : reject(error)));
 			request.end(body);
 		});
 	await Promise.all(

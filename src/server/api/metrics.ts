@@ -4,10 +4,11 @@
 // verification codes and hints, store methods, limit and action names, and
 // client tokens the API knows (anything else is `unknown`). No user id,
 // hash, token or text a caller chose ever becomes a label.
-import type {Counter, Histogram, Registry} from 'prom-client';
+import type {Counter, Registry} from 'prom-client';
 import type {Client} from '../config/client';
 import type {RouteName} from '../config/log-record';
 import type {Reply} from './reply';
+import {RouteHistogram, Tally} from './metric-tallies';
 
 
 /**
@@ -59,9 +60,9 @@ const ROUTE_SUFFIXES: ReadonlyArray<[string, RouteName]> = [
  */
 export class Metrics {
 	readonly registry: Registry;
-	readonly #identify: Counter<'client' | 'verification' | 'hint'>;
-	readonly #requests: Counter<'route' | 'status'>;
-	readonly #duration: Histogram<'route'>;
+	readonly #identify = new Tally<'client' | 'verification' | 'hint'>();
+	readonly #requests = new Tally<'route' | 'status'>();
+	readonly #duration: RouteHistogram;
 	readonly #storeErrors: Counter<'operation'>;
 	readonly #rateLimited: Counter<'limit'>;
 	readonly #adminChanges: Counter<'action'>;
@@ -71,19 +72,21 @@ export class Metrics {
 		return new Metrics(await import('prom-client'), clients);
 	}
 
-	private constructor({Registry, Counter, Gauge, Histogram, collectDefaultMetrics}: typeof import('prom-client'), clients: () => Iterable<Client>) {
+	private constructor({Registry, Counter, Gauge, collectDefaultMetrics}: typeof import('prom-client'), clients: () => Iterable<Client>) {
 		this.registry = new Registry();
 		const registers = [this.registry];
-		this.#identify = new Counter({name: 'signet_identify_total', help: 'Identify calls answered, by client, verification code and hint', labelNames: ['client', 'verification', 'hint'], registers});
-		this.#requests = new Counter({name: 'signet_http_requests_total', help: 'Requests answered, by route and status', labelNames: ['route', 'status'], registers});
-		this.#duration = new Histogram({
-			name: 'signet_http_request_duration_seconds',
-			help: 'Time to answer a request, by route',
-			labelNames: ['route'],
-			// 0.5 ms to 5 s: a MemoryStore identify takes well under a millisecond, a stalled store seconds.
-			buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-			registers,
-		});
+		// Counted in tallies as calls are answered, copied in at each scrape (see metric-tallies.ts).
+		const identify = this.#identify;
+		const requests = this.#requests;
+		new Counter({name: 'signet_identify_total', help: 'Identify calls answered, by client, verification code and hint', labelNames: ['client', 'verification', 'hint'], registers, collect() {
+			identify.copyTo(this);
+		}});
+		new Counter({name: 'signet_http_requests_total', help: 'Requests answered, by route and status', labelNames: ['route', 'status'], registers, collect() {
+			requests.copyTo(this);
+		}});
+		// 0.5 ms to 5 s: a MemoryStore identify takes well under a millisecond, a stalled store seconds.
+		this.#duration = new RouteHistogram('signet_http_request_duration_seconds', 'Time to answer a request, by route', [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
+		this.registry.registerMetric(this.#duration as unknown as Parameters<Registry['registerMetric']>[0]);
 		this.#storeErrors = new Counter({name: 'signet_store_errors_total', help: 'Store calls that failed, by store method', labelNames: ['operation'], registers});
 		this.#rateLimited = new Counter({name: 'signet_rate_limited_total', help: 'Calls refused by a rate limit, by limit', labelNames: ['limit'], registers});
 		this.#adminChanges = new Counter({name: 'signet_admin_changes_total', help: 'Changes made through the admin API, by action', labelNames: ['action'], registers});
@@ -105,13 +108,15 @@ export class Metrics {
 
 	/** Counts one answer: its route and status, its time, and what identify, a limit or an admin change made of it. */
 	answered(route: RouteName, reply: Reply, client: Client | undefined, seconds: number): void {
-		const status = String(reply.status);
-		this.#requests.inc({route, status});
-		this.#duration.observe({route}, seconds);
+		const {status} = reply;
+		this.#requests.add(`${route} ${status}`, () => ({route, status: String(status)}));
+		this.#duration.observe(route, seconds);
 		if (route === 'identify') {
 			const outcome = outcomeOf(reply);
 			if (outcome !== undefined) {
-				this.#identify.inc({client: client?.token ?? 'unknown', verification: outcome.verification, hint: outcome.hint ?? ''});
+				// Only the client token is free text, and it comes first: no two series share a key.
+				const labels = {client: client?.token ?? 'unknown', verification: outcome.verification, hint: outcome.hint ?? ''};
+				this.#identify.add(`${labels.client}\n${labels.verification}\n${labels.hint}`, () => labels);
 			}
 		}
 
