@@ -15,7 +15,7 @@ if mode == "serve"
   require "webrick"
   require File.join(SNIPPETS, "app")
   SignetApp.post("/login") do
-    session[:user_id] = request.body.read
+    session[:user_id] = request.body.read.force_encoding("UTF-8")
     204
   end
   SignetApp.run!(bind: "127.0.0.1", port: Integer(ENV.fetch("PORT")), server: "webrick", quiet: true)

@@ -130,6 +130,14 @@ function run(command: string, args: string[], input: string, options: {cwd?: str
 	});
 }
 
+// A test run that dies takes its route servers with it.
+const serving = new Set<ChildProcess>();
+process.once('exit', () => {
+	for (const child of serving) {
+		child.kill('SIGKILL');
+	}
+});
+
 /** A running route server of one language. */
 export type Route = {url: string; stop(): Promise<void>};
 
@@ -140,6 +148,8 @@ export type Route = {url: string; stop(): Promise<void>};
 export async function startRoute(language: Language, port: number, env: Record<string, string>): Promise<Route> {
 	const [command, args] = await language.command('serve', port);
 	const child: ChildProcess = spawn(command, args, {env: {...process.env, ...env, PORT: String(port)}, stdio: ['ignore', 'ignore', 'pipe']});
+	serving.add(child);
+	child.once('exit', () => serving.delete(child));
 	let stderr = '';
 	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	const url = `http://127.0.0.1:${port}`;
