@@ -4,17 +4,31 @@
 // toolchain is missing is skipped with the reason printed, or fails when
 // SIGNET_REQUIRE_BACKENDS=1 (CI installs every toolchain).
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process';
-import {copyFileSync, mkdtempSync, readdirSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {describe, it} from 'vitest';
+import {afterAll, describe, it} from 'vitest';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../../examples/backends/', import.meta.url));
 // Debian's python3-jwt and python3-flask are installed for /usr/bin/python3, not for a pyenv one on PATH.
 const PYTHON = '/usr/bin/python3';
 const GO_JWT = '/usr/share/gocode/src/github.com/golang-jwt/jwt';
+
+// The folders a test file makes (the Go build, PHP's sessions), removed after it.
+const folders: string[] = [];
+afterAll(() => {
+	for (const folder of folders.splice(0)) {
+		rmSync(folder, {recursive: true, force: true});
+	}
+});
+
+function temporaryFolder(prefix: string): string {
+	const folder = mkdtempSync(join(tmpdir(), prefix));
+	folders.push(folder);
+	return folder;
+}
 
 export type LanguageName = 'node' | 'python' | 'ruby' | 'php' | 'go';
 
@@ -45,7 +59,7 @@ let goBinary: Promise<string> | undefined;
 // The Go snippets and the harness as one package main, built against Debian's golang-jwt, offline.
 function buildGo(): Promise<string> {
 	goBinary ??= (async () => {
-		const folder = mkdtempSync(join(tmpdir(), 'signet-go-'));
+		const folder = temporaryFolder('signet-go-');
 		for (const file of readdirSync(join(EXAMPLES, 'go')).filter((name) => name.endsWith('.go'))) {
 			copyFileSync(join(EXAMPLES, 'go', file), join(folder, file));
 		}
@@ -73,7 +87,7 @@ export const LANGUAGES: Language[] = [
 		algorithms: ['HS256', 'ES256'],
 		command: async (mode, port) =>
 			mode === 'serve'
-				? ['php', ['-d', `session.save_path=${mkdtempSync(join(tmpdir(), 'signet-php-'))}`, '-S', `127.0.0.1:${port}`, join(HERE, 'harness.php')]]
+				? ['php', ['-d', `session.save_path=${temporaryFolder('signet-php-')}`, '-S', `127.0.0.1:${port}`, join(HERE, 'harness.php')]]
 				: ['php', [join(HERE, 'harness.php'), mode]],
 	},
 	{name: 'go', algorithms: ['HS256', 'ES256', 'EdDSA'], command: async (mode) => [await buildGo(), [mode]]},
