@@ -96,6 +96,13 @@ export default [
 		],
 		plugins: [serverTs()],
 	},
+	// `npx signet-js check-hash`: a Node command, never part of a browser bundle.
+	{
+		input: 'src/server/cli.ts',
+		external: [/^node:/, 'jose', 'prom-client'],
+		output: {file: 'dist/cli.mjs', format: 'es', banner: '#!/usr/bin/env node'},
+		plugins: [serverTs()],
+	},
 	// signet-js/server/postgres: its own files, so that only those who import
 	// it need `pg` (an optional peer, never bundled).
 	{

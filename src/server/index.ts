@@ -13,6 +13,7 @@ export {
 } from './verify/verify';
 export type {VerificationCode, VerificationOutcome} from '../shared/verification';
 export {DEFAULT_READINESS_HOURS, MAX_READINESS_HOURS, READINESS_REQUESTS_PER_WINDOW, type ReadinessAnswer} from './api/readiness';
+export {checkIdentityHash, type HashCheck, type HashCheckCode, type HashCheckResult} from './verify/check-hash';
 export {diagnose, HINT_MESSAGES, MAX_OTHER_CLIENT_KEYS, type Hint, type DiagnosisInput, type DiagnosisKeys} from './verify/hints';
 export {signIdentityToken, type PrivateJwk, type SignTokenOptions, type TokenUser} from './sign/sign-token';
 export {asyncSnippet, subresourceIntegrity, SNIPPET_PLACEHOLDER, type SnippetOptions} from './sign/snippet';

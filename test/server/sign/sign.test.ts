@@ -2,6 +2,7 @@ import {spawnSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {hmacSha256} from '../../../src/server/sign/hmac';
 import {signIdentity, SigningError} from '../../../src/server/index';
+import vectors from '../../vectors/signing.json';
 
 const SECRET = 'sk_test_5fJ9q2LmX7';
 
@@ -68,6 +69,21 @@ describe('hmacSha256 (RFC 4231)', () => {
 
 describe('signIdentity', () => {
 	const expiration = '2026-11-21T12:00:00.000Z';
+
+	// The vectors every backend snippet is tested against (test/backends/): they cannot drift from this function.
+	it('gives the message, hex and base64 hash of every shared vector', () => {
+		for (const {secret, userId, expiration, message, hex, base64} of vectors.hashes) {
+			expect(Buffer.from(message, 'utf8').equals(Buffer.from(expiration === undefined ? userId : `${userId}\n${expiration}`, 'utf8'))).toBe(true);
+			expect(signIdentity(userId, secret, {expiration})).toEqual({userId, hash: hex, ...(expiration === undefined ? {} : {expiration})});
+			expect(signIdentity(userId, secret, {expiration, encoding: 'base64'}).hash).toBe(base64);
+		}
+	});
+
+	it('refuses the shared vectors that every backend snippet must refuse', () => {
+		for (const {secret, userId} of vectors.refused) {
+			expect(() => signIdentity(userId, secret)).toThrow(SigningError);
+		}
+	});
 
 	it("gives byte-for-byte the hash of Python's hmac module", () => {
 		const cases = [{userId: '42'}, {userId: 42}, {userId: 'user_8f2c'}, {userId: 'José'}, {userId: '用户 ✓ 😀'}, {userId: 'a'.repeat(256)}];

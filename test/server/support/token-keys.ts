@@ -47,7 +47,7 @@ if (!hasPyJwt) {
 	console.warn(`PyJWT tests skipped: ${PYTHON} cannot import jwt (apt-get install python3-jwt)`);
 }
 
-// What the README shows for Python, word for word: jwt.encode with the
+// jwt.encode as examples/backends/python/signet_token.py calls it, with the
 // claims, the key and the algorithm; a kid goes in the headers.
 const PYJWT = `
 import sys, json, jwt
