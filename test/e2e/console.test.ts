@@ -1,0 +1,106 @@
+// The console (GET …/console) in Chromium against the API as its own
+// process: an owner's whole key rotation through the page, a viewer that
+// sees no change it may not make, and values a visitor chose shown as text.
+// Every page ends with no console error (a CSP violation is one).
+import {expect, it} from 'vitest';
+import {signIdentity} from '../../src/server/index';
+import {describeBrowser, useBrowser} from './support/browser';
+import {consoleErrors, signIn, useConsoleApi} from './support/console';
+import {startPageServer, type PageServer} from './support/page-server';
+import {afterAll, beforeAll} from 'vitest';
+
+describeBrowser('the console', () => {
+	const browser = useBrowser();
+	const api = useConsoleApi();
+	let pages: PageServer;
+	beforeAll(async () => {
+		pages = await startPageServer({sign: () => ({userId: '', hash: ''})});
+	});
+	afterAll(() => pages?.close());
+
+	it('takes an owner from a new client to enforcement and a retired key, and the audit log lists each step', async () => {
+		const watched = await browser.page(`${api.url}/console`);
+		const {page} = watched;
+		await page.getByLabel('Admin credential').fill('sok_not_the_right_key_at_all_0000000000');
+		await page.getByRole('button', {name: 'Sign in'}).click();
+		await expect.poll(() => page.getByRole('alert').textContent()).toContain('not valid');
+		await signIn(page, api.ownerKey);
+		await expect.poll(() => page.locator('.who').textContent()).toContain('owner (owner)');
+
+		// A client, its public token, and the snippets filled in with it.
+		await page.getByLabel('Name', {exact: true}).fill('Shop');
+		await page.getByLabel('Allowed origins').fill(pages.url);
+		await page.getByRole('button', {name: 'Make client'}).click();
+		await page.getByRole('heading', {name: 'Shop', level: 2}).waitFor();
+		const clientToken = (await page.locator('code.token').first().textContent())!;
+		expect(clientToken).toMatch(/^ct_[\dA-Za-z]{24}$/);
+		expect(await page.getByLabel('script tag snippet').textContent()).toContain(`clientToken: "${clientToken}"`);
+
+		// A key: its secret shown once, with sign snippets that hold nothing secret.
+		await page.getByRole('button', {name: 'Generate key'}).click();
+		const secret = (await page.locator('[data-secret]').textContent())!;
+		expect(secret).toMatch(/^[\w-]{43}$/);
+		const snippets = await page.locator('.secret pre').allTextContents();
+		expect(snippets).toHaveLength(5);
+		expect(snippets.every((code) => code.includes('SIGNET_SECRET') && !code.includes(secret))).toBe(true);
+		const oldKey = (await api.admin('GET', `clients/${clientToken}`)).body.client.keys[0];
+		await page.getByRole('button', {name: 'I have stored it: hide the secret'}).click();
+		expect(await page.content()).not.toContain(secret);
+
+		// A page of the customer's site identifies with it; another call fails.
+		const signed = signIdentity('ada', secret);
+		pages.page('/identify.html', `<!doctype html><html><head><meta charset="utf-8"><script src="/dist/signet.umd.js"></script><script>
+			window.__result = Signet.init({clientToken: ${JSON.stringify(clientToken)}, apiHost: ${JSON.stringify(api.url)}})
+				.then(() => Signet.identifyUser('ada', {}, {hash: ${JSON.stringify(signed.hash)}})).then((result) => result.verified);
+		</script></head><body></body></html>`);
+		const site = await browser.page(`${pages.url}/identify.html`);
+		expect(await site.page.evaluate(() => (window as any).__result)).toBe(true);
+		expect((await api.identify({clientToken, userId: 'bob', hash: '0'.repeat(64)}, pages.url)).body).toMatchObject({verified: false});
+
+		await page.getByRole('button', {name: 'Refresh'}).click();
+		await expect.poll(() => page.locator('.verdict').textContent()).toContain('Not safe to enforce: 1 of 2 calls');
+		await page.getByText('The numbers per hour').click();
+		const lastHour = page.locator('table.outcomes tbody tr').last();
+		expect(await lastHour.locator('td').allTextContents()).toEqual(['1', '1']);
+		expect(await page.locator('table.outcomes thead th').allTextContents()).toEqual(['Hour', 'verified', 'hash_invalid']);
+		expect(await page.getByRole('img', {name: /Identify calls per hour/}).getAttribute('aria-label')).toContain('1 verified, 1 failed');
+		expect(await page.locator('table.failures tbody td').first().textContent()).toBe('bob');
+
+		// Not safe: switching on asks a second time, then forces.
+		const toggle = page.getByRole('switch', {name: 'Require identity verification'});
+		await toggle.click();
+		await expect.poll(() => page.getByRole('group', {name: /not safe/}).textContent()).toContain('1 of 2 calls');
+		await page.getByRole('button', {name: 'Switch on anyway'}).click();
+		await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
+		expect((await api.admin('GET', `clients/${clientToken}`)).body.client.enforce).toBe(true);
+
+		// A second key, then the first retired after the console says what happens.
+		await page.getByRole('button', {name: 'Generate key'}).click();
+		await page.locator('[data-secret]').waitFor();
+		await page.getByRole('button', {name: `Retire key ${oldKey.fingerprint}`}).click();
+		expect(await page.getByRole('group', {name: `Retire key ${oldKey.fingerprint}`}).textContent()).toContain('Backends still signing with this key will be refused');
+		await page.getByRole('button', {name: 'Retire key', exact: true}).click();
+		await expect.poll(() => page.getByRole('status').filter({hasText: 'retired.'}).count()).toBe(1);
+		expect((await api.admin('GET', `clients/${clientToken}`)).body.client.keys.map((key: {status: string}) => key.status)).toEqual(['retired', 'active']);
+
+		await expect.poll(() => page.locator('table.audit tbody tr td:nth-child(3)').allTextContents()).toEqual([
+			`key.retire ${oldKey.id}`,
+			expect.stringMatching(/^key\.create /),
+			'client.update',
+			`key.create ${oldKey.id}`,
+			'client.create',
+		]);
+		expect(await page.locator('table.audit tbody tr').nth(2).textContent()).toContain('enforce: false → true');
+
+		// A reload signs out: the secret is nowhere.
+		await page.reload();
+		await page.getByLabel('Admin credential').waitFor();
+		await signIn(page, api.ownerKey);
+		await page.getByRole('button', {name: 'Shop'}).click();
+		await page.getByRole('heading', {name: 'Keys'}).waitFor();
+		expect(await page.content()).not.toContain(secret);
+		// Chromium logs the refused sign-in of the wrong key; nothing else.
+		expect(consoleErrors(watched.console)).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+		expect(consoleErrors(site.console)).toEqual([]);
+	});
+});
