@@ -16,7 +16,7 @@ export function Setup({client}: {client: Client}) {
 			<p>Allowed origins: {client.allowedOrigins.length === 0 ? 'none yet' : client.allowedOrigins.join(', ')}</p>
 			{pageSnippets(client.token, apiHost).map(({label, code}) => (
 				<div key={label}>
-					<h4>With a {label}</h4>
+					<h4>{label === 'npm' ? 'With npm' : `With a ${label}`}</h4>
 					<CodeBlock code={code} label={`${label} snippet`} />
 				</div>
 			))}

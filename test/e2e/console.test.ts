@@ -2,12 +2,11 @@
 // process: an owner's whole key rotation through the page, a viewer that
 // sees no change it may not make, and values a visitor chose shown as text.
 // Every page ends with no console error (a CSP violation is one).
-import {expect, it} from 'vitest';
+import {afterAll, beforeAll, expect, it} from 'vitest';
 import {signIdentity} from '../../src/server/index';
 import {describeBrowser, useBrowser} from './support/browser';
 import {consoleErrors, signIn, useConsoleApi} from './support/console';
 import {startPageServer, type PageServer} from './support/page-server';
-import {afterAll, beforeAll} from 'vitest';
 
 describeBrowser('the console', () => {
 	const browser = useBrowser();
@@ -102,5 +101,70 @@ describeBrowser('the console', () => {
 		// Chromium logs the refused sign-in of the wrong key; nothing else.
 		expect(consoleErrors(watched.console)).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
 		expect(consoleErrors(site.console)).toEqual([]);
+	});
+
+	it('shows a viewer everything and no control that changes anything; its direct calls get 403', async () => {
+		const {body} = await api.admin('POST', 'clients', {name: 'Viewed', allowedOrigins: []});
+		const clientToken = body.client.token as string;
+		const key = (await api.admin('POST', `clients/${clientToken}/keys`, {type: 'secret'})).body.key;
+		const viewer = (await api.admin('POST', 'credentials', {name: 'support desk', role: 'viewer'})).body.key as string;
+
+		const watched = await browser.page(`${api.url}/console`);
+		const {page} = watched;
+		await signIn(page, viewer);
+		await page.getByRole('button', {name: 'Viewed'}).click();
+		await page.getByRole('heading', {name: 'Viewed', level: 2}).waitFor();
+		await expect.poll(() => page.locator('.verdict').count()).toBe(1);
+		expect(await page.locator('table').first().textContent()).toContain(key.fingerprint);
+		expect(await page.locator('.who').textContent()).toContain('support desk (viewer)');
+		const buttons = await page.getByRole('button').allTextContents();
+		expect(buttons.filter((name) => /Make client|Generate key|Retire|Delete|Add public key/.test(name))).toEqual([]);
+		expect(await page.getByRole('switch').count()).toBe(0);
+		expect(await page.locator('form').count()).toBe(0);
+
+		expect(consoleErrors(watched.console)).toEqual([]);
+
+		// The API refuses what the page does not offer.
+		const statuses = await page.evaluate(
+			async ({viewer, clientToken, keyId}) => {
+				const send = (method: string, path: string, body?: unknown) =>
+					fetch(`/v1/admin/${path}`, {method, headers: {Authorization: `Bearer ${viewer}`, 'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)}).then((response) => response.status);
+				return [
+					await send('POST', 'clients', {name: 'x'}),
+					await send('PATCH', `clients/${clientToken}`, {enforce: true, force: true}),
+					await send('POST', `clients/${clientToken}/keys`, {type: 'secret'}),
+					await send('POST', `clients/${clientToken}/keys/${keyId}/retire`),
+					await send('DELETE', `clients/${clientToken}/keys/${keyId}`),
+				];
+			},
+			{viewer, clientToken, keyId: key.id},
+		);
+		expect(statuses).toEqual([403, 403, 403, 403, 403]);
+		expect((await api.admin('GET', `clients/${clientToken}`)).body.client).toMatchObject({enforce: false, keys: [{status: 'active'}]});
+	});
+
+	it('shows user ids and client names a visitor or an admin chose as text, and runs none of them', async () => {
+		const name = '<b onmouseover=alert(2)>Shop</b>';
+		const userId = '<img src=x onerror=alert(1)>';
+		const clientToken = (await api.admin('POST', 'clients', {name, allowedOrigins: [pages.url]})).body.client.token as string;
+		await api.admin('POST', `clients/${clientToken}/keys`, {type: 'secret'});
+		expect((await api.identify({clientToken, userId, hash: '0'.repeat(64)}, pages.url)).body).toMatchObject({verified: false});
+
+		const watched = await browser.page(`${api.url}/console`);
+		const {page} = watched;
+		const dialogs: string[] = [];
+		page.on('dialog', (dialog) => {
+			dialogs.push(dialog.message());
+			void dialog.dismiss();
+		});
+		await signIn(page, api.ownerKey);
+		await page.getByRole('button', {name}).click();
+		await page.getByRole('heading', {name, level: 2}).waitFor();
+		await expect.poll(() => page.locator('table.failures tbody td').first().textContent()).toBe(userId);
+		await page.getByRole('button', {name}).hover();
+		expect(await page.locator('img, b').count()).toBe(0);
+		expect(watched.requests.filter(({url}) => new URL(url).pathname.endsWith('/x'))).toEqual([]);
+		expect(dialogs).toEqual([]);
+		expect(consoleErrors(watched.console)).toEqual([]);
 	});
 });
