@@ -2,6 +2,7 @@
 // process: an owner's whole key rotation through the page, a viewer that
 // sees no change it may not make, and values a visitor chose shown as text.
 // Every page ends with no console error (a CSP violation is one).
+import {generateKeyPairSync} from 'node:crypto';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {signIdentity} from '../../src/server/index';
 import {describeBrowser, useBrowser} from './support/browser';
@@ -34,6 +35,9 @@ describeBrowser('the console', () => {
 		const clientToken = (await page.locator('code.token').first().textContent())!;
 		expect(clientToken).toMatch(/^ct_[\dA-Za-z]{24}$/);
 		expect(await page.getByLabel('script tag snippet').textContent()).toContain(`clientToken: "${clientToken}"`);
+		await watched.context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: api.url});
+		await page.getByRole('button', {name: 'Copy client token'}).click();
+		await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(clientToken);
 
 		// A key: its secret shown once, with sign snippets that hold nothing secret.
 		await page.getByRole('button', {name: 'Generate key'}).click();
@@ -82,14 +86,45 @@ describeBrowser('the console', () => {
 		await expect.poll(() => page.getByRole('status').filter({hasText: 'retired.'}).count()).toBe(1);
 		expect((await api.admin('GET', `clients/${clientToken}`)).body.client.keys.map((key: {status: string}) => key.status)).toEqual(['retired', 'active']);
 
+		// A public key: what is no JSON, and what the API refuses, are said in words.
+		await page.locator('summary', {hasText: 'Add public key'}).click();
+		const jwkField = page.getByLabel('Public key (JWK)');
+		const addKey = page.getByRole('button', {name: 'Add public key'});
+		const {publicKey, privateKey} = generateKeyPairSync('ec', {namedCurve: 'P-256'});
+		for (const [text, said] of [['{not json', 'This is not JSON'], [JSON.stringify(privateKey.export({format: 'jwk'})), '(invalid_request)']]) {
+			await jwkField.fill(text);
+			await addKey.click();
+			await expect.poll(() => page.locator('.add-public [role=alert]').textContent()).toContain(said);
+		}
+
+		await jwkField.fill(JSON.stringify(publicKey.export({format: 'jwk'})));
+		await addKey.click();
+		await expect.poll(() => page.locator('.add-public [role=status]').textContent()).toBe('Public key added.');
+		expect(await page.locator('table').first().textContent()).toContain('public (token)');
+
+		// Delete the retired key, then switch enforcement off: one click, no question.
+		await page.getByRole('button', {name: `Delete key ${oldKey.fingerprint}`}).click();
+		expect(await page.getByRole('group', {name: `Delete key ${oldKey.fingerprint}`}).textContent()).toContain('It cannot be undone');
+		await page.getByRole('button', {name: 'Delete key', exact: true}).click();
+		await expect.poll(() => page.locator('table').first().textContent()).not.toContain(oldKey.fingerprint);
+		await toggle.click();
+		await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('false');
+		expect(await page.locator('.confirm').count()).toBe(0);
+
 		await expect.poll(() => page.locator('table.audit tbody tr td:nth-child(3)').allTextContents()).toEqual([
+			'client.update',
+			`key.delete ${oldKey.id}`,
+			expect.stringMatching(/^key\.create /),
 			`key.retire ${oldKey.id}`,
 			expect.stringMatching(/^key\.create /),
 			'client.update',
 			`key.create ${oldKey.id}`,
 			'client.create',
 		]);
-		expect(await page.locator('table.audit tbody tr').nth(2).textContent()).toContain('enforce: false → true');
+		const audit = page.locator('table.audit tbody tr');
+		expect(await audit.nth(0).textContent()).toContain('enforce: true → false');
+		expect(await audit.nth(5).textContent()).toContain('enforce: false → true');
+		expect(await audit.nth(5).textContent()).toContain('owner (owner)');
 
 		// A reload signs out: the secret is nowhere.
 		await page.reload();
@@ -98,8 +133,11 @@ describeBrowser('the console', () => {
 		await page.getByRole('button', {name: 'Shop'}).click();
 		await page.getByRole('heading', {name: 'Keys'}).waitFor();
 		expect(await page.content()).not.toContain(secret);
-		// Chromium logs the refused sign-in of the wrong key; nothing else.
-		expect(consoleErrors(watched.console)).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+		// Chromium logs the two refusals the test provoked (the wrong key, the private JWK); nothing else.
+		expect(consoleErrors(watched.console)).toEqual([
+			'Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+			'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+		]);
 		expect(consoleErrors(site.console)).toEqual([]);
 	});
 
