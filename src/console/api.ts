@@ -2,7 +2,12 @@
 // credential lives in this module's memory only (no cookie, no storage,
 // nothing in a URL), so a closed tab is signed out.
 
-/** A failed call, in words a person can act on; `code` is the API's. */
+/**
+ * A failed call, in words a person can act on; `code` is the API's (`network` when it could not be reached).
+ *
+ * @example
+ * error instanceof ApiError && error.code === 'not_ready'
+ */
 export class ApiError extends Error {
 	override readonly name = 'ApiError';
 
@@ -19,8 +24,13 @@ export class ApiError extends Error {
 
 let credential: string | undefined;
 
-/** Keeps the credential for the calls that follow, or forgets it (`undefined`). */
-export function useCredential(key: string | undefined): void {
+/**
+ * Keeps the credential for the calls that follow, or forgets it (`undefined`): in this module only.
+ *
+ * @example
+ * holdCredential(pasted); // then call('GET', 'me')
+ */
+export function holdCredential(key: string | undefined): void {
 	credential = key;
 }
 

@@ -2,17 +2,23 @@
 // The console: sign in with an admin credential, then the clients, and the
 // page of the one chosen. What a role may not do is absent, not disabled.
 import {useEffect, useState} from 'preact/hooks';
-import {call, useCredential} from './api';
+import {call, holdCredential} from './api';
 import {ClientPage} from './client-page';
 import {ClientList} from './client-list';
 import {SignIn} from './sign-in';
 import type {Client, Me} from './types';
 import {ProgressLine, useAction} from './ui';
 
+/**
+ * The whole console: the sign-in until a credential works, then the clients.
+ *
+ * @example
+ * render(<App />, document.getElementById('console')!);
+ */
 export function App() {
 	const [me, setMe] = useState<Me['credential'] | undefined>(undefined);
 	const signOut = () => {
-		useCredential(undefined);
+		holdCredential(undefined);
 		setMe(undefined);
 	};
 

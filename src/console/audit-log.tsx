@@ -3,6 +3,12 @@
 import type {AuditEvent} from './types';
 import {TableHead, when} from './ui';
 
+/**
+ * The audit log of one client, newest first (`undefined` while it loads).
+ *
+ * @example
+ * <AuditLog events={audit.events} />
+ */
 export function AuditLog({events}: {events: AuditEvent[] | undefined}) {
 	return (
 		<section aria-labelledby="audit-title">

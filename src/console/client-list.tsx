@@ -7,6 +7,12 @@ import {ProgressLine, useAction} from './ui';
 
 type Props = {clients: Client[]; chosen: string | undefined; canChange: boolean; onChoose: (token: string) => void; onCreated: (client: Client) => void};
 
+/**
+ * The list of clients, with the form that makes one for a role that may.
+ *
+ * @example
+ * <ClientList clients={clients} chosen={token} canChange onChoose={setChosen} onCreated={add} />
+ */
 export function ClientList({clients, chosen, canChange, onChoose, onCreated}: Props) {
 	return (
 		<nav class="clients" aria-label="Clients">

@@ -15,8 +15,14 @@ import {ProgressLine, useAction} from './ui';
 type Props = {client: Client; canChange: boolean; onChanged: (client: Client) => void};
 
 /** What the page reads of the API besides the client itself. */
-export type Reports = {readiness?: Readiness; outcomes?: Outcomes; events?: AuditEvent[]};
+type Reports = {readiness?: Readiness; outcomes?: Outcomes; events?: AuditEvent[]};
 
+/**
+ * One client's page; `canChange` false (a viewer, a configuration client) leaves out every control that changes it.
+ *
+ * @example
+ * <ClientPage client={client} canChange={role !== 'viewer'} onChanged={replace} />
+ */
 export function ClientPage({client, canChange, onChanged}: Props) {
 	const [reports, setReports] = useState<Reports>({});
 	const [progress, run] = useAction();

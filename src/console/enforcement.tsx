@@ -9,6 +9,12 @@ import {Confirm, ProgressLine, TableHead, useAction, when} from './ui';
 
 type Props = {client: Client; path: string; canChange: boolean; readiness: Readiness | undefined; onChanged: (client?: Client) => Promise<void>};
 
+/**
+ * The enforcement switch beside the readiness report.
+ *
+ * @example
+ * <Enforcement client={client} path="clients/ct_…" canChange readiness={readiness} onChanged={reload} />
+ */
 export function Enforcement({client, path, canChange, readiness, onChanged}: Props) {
 	const [confirming, setConfirming] = useState<Readiness | undefined>(undefined);
 	const [progress, run] = useAction();

@@ -11,6 +11,12 @@ type Props = {client: Client; path: string; canChange: boolean; readiness: Readi
 
 type Asking = {key: Key; action: 'retire' | 'delete'};
 
+/**
+ * A client's keys and what may be done with them.
+ *
+ * @example
+ * <Keys client={client} path="clients/ct_…" canChange readiness={readiness} onChanged={reload} />
+ */
 export function Keys({client, path, canChange, readiness, onChanged}: Props) {
 	const [secret, setSecret] = useState<{key: Key; secret: string} | undefined>(undefined);
 	const [asking, setAsking] = useState<Asking | undefined>(undefined);

@@ -11,11 +11,17 @@ import {TableHead} from './ui';
 const COLOURS = ['#2e7d32', '#c62828', '#ef6c00', '#6a1b9a', '#1565c0', '#795548', '#37474f'];
 
 /** The layers of the chart: verified, then each failure code, with each hour's counts. */
-export function layersOf(outcomes: Outcomes): Array<{name: string; counts: number[]}> {
+function layersOf(outcomes: Outcomes): Array<{name: string; counts: number[]}> {
 	const codes = [...new Set(outcomes.hours.flatMap((hour) => Object.keys(hour.byCode)))].filter((code) => code !== 'ok').sort();
 	return [{name: 'verified', counts: outcomes.hours.map((hour) => hour.verified)}, ...codes.map((code) => ({name: code, counts: outcomes.hours.map((hour) => hour.byCode[code] ?? 0)}))];
 }
 
+/**
+ * The chart of the last 24 hours, its numbers as a table, and the failures by hint.
+ *
+ * @example
+ * <OutcomesPanel outcomes={outcomes} readiness={readiness} />
+ */
 export function OutcomesPanel({outcomes, readiness}: {outcomes: Outcomes | undefined; readiness: Readiness | undefined}) {
 	const layers = outcomes === undefined ? [] : layersOf(outcomes);
 	const hints = Object.entries(readiness?.byHint ?? {});

@@ -4,6 +4,12 @@ import {pageSnippets} from './snippets';
 import type {Client} from './types';
 import {CodeBlock, CopyButton} from './ui';
 
+/**
+ * The public client token and the page snippets filled in with it.
+ *
+ * @example
+ * <Setup client={client} />
+ */
 export function Setup({client}: {client: Client}) {
 	// The API's address is the console's, without …/console.
 	const apiHost = new URL('.', document.baseURI).href.replace(/\/$/, '');

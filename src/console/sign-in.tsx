@@ -2,23 +2,29 @@
 // Signing in: the credential pasted here is kept in memory only, and
 // checked at once (GET /v1/admin/me), so a wrong key says so.
 import {useState} from 'preact/hooks';
-import {call, useCredential} from './api';
+import {call, holdCredential} from './api';
 import type {Me} from './types';
 import {ProgressLine, useAction} from './ui';
 
+/**
+ * The sign-in form: answers who the credential is once the API accepted it.
+ *
+ * @example
+ * <SignIn onSignedIn={setMe} />
+ */
 export function SignIn({onSignedIn}: {onSignedIn: (me: Me['credential']) => void}) {
 	const [key, setKey] = useState('');
 	const [progress, run] = useAction();
 	const submit = async (event: Event) => {
 		event.preventDefault();
-		useCredential(key.trim());
+		holdCredential(key.trim());
 		let me: Me | undefined;
 		const ok = await run('Checking the credential…', async () => (me = await call<Me>('GET', 'me')), 'Signed in.');
 		if (ok && me !== undefined) {
 			setKey('');
 			onSignedIn(me.credential);
 		} else {
-			useCredential(undefined);
+			holdCredential(undefined);
 		}
 	};
 

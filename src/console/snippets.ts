@@ -3,10 +3,15 @@
 // signs (in five languages, with nothing secret in them but the name of the
 // variable that holds the key).
 
-/** The environment variable the sign snippets read the key from. */
+/** The environment variable the sign snippets read the key from. @example SECRET_VARIABLE // 'SIGNET_SECRET' */
 export const SECRET_VARIABLE = 'SIGNET_SECRET';
 
-/** The page side: a script tag, and npm. */
+/**
+ * The page side, filled in with the client's public token and the API's address: a script tag, and npm.
+ *
+ * @example
+ * pageSnippets('ct_…', 'https://api.example.com')[0].code // '<script src=…'
+ */
 export function pageSnippets(clientToken: string, apiHost: string): Array<{label: string; code: string}> {
 	const init = `{clientToken: ${JSON.stringify(clientToken)}, apiHost: ${JSON.stringify(apiHost)}}`;
 	return [
@@ -31,7 +36,12 @@ await identifyUser(userId, {}, {hash});`,
 	];
 }
 
-/** The backend side: HMAC-SHA256 of the logged-in user's id, hex, in each language. */
+/**
+ * The backend side: HMAC-SHA256 of the logged-in user's id, hex, in Node, Python, Ruby, PHP and Go, reading the key from `variable`.
+ *
+ * @example
+ * signSnippets().map((snippet) => snippet.label) // ['Node', 'Python', 'Ruby', 'PHP', 'Go']
+ */
 export function signSnippets(variable = SECRET_VARIABLE): Array<{label: string; code: string}> {
 	return [
 		{

@@ -1,30 +1,15 @@
 // What the admin API answers (SPEC §6), as the console reads it.
 
+/** A credential's role (SPEC §6). */
 export type Role = 'viewer' | 'admin' | 'owner';
 
+/** `GET /v1/admin/me`: who the credential is. */
 export type Me = {credential: {id: string; name: string; role: Role}};
 
-export type Key = {
-	id: string;
-	type: 'secret' | 'public';
-	use: 'hash' | 'token';
-	status: 'active' | 'retired';
-	fingerprint: string;
-	createdAt: string | null;
-	retiredAt: string | null;
-	lastUsedAt: string | null;
-};
+/** A key and a client as the admin API answers them. */
+export type {ClientAnswer as Client, KeyAnswer as Key} from '../shared/admin-answers';
 
-export type Client = {
-	token: string;
-	name: string;
-	source: 'config' | 'registry';
-	enforce: boolean;
-	allowedOrigins: string[];
-	createdAt: string | null;
-	keys: Key[];
-};
-
+/** The readiness report of SPEC §3, for one client. */
 export type Readiness = {
 	total: number;
 	byCode: Record<string, number>;
@@ -34,8 +19,10 @@ export type Readiness = {
 	safeToEnforce: boolean;
 };
 
+/** `GET …/outcomes?hours=24`: one entry per hour, oldest first. */
 export type Outcomes = {hours: Array<{at: string; verified: number; byCode: Record<string, number>}>};
 
+/** One change, as the audit log records it. */
 export type AuditEvent = {
 	at: string;
 	actor: {id: string; role: Role};
