@@ -141,6 +141,35 @@ describeBrowser('the console', () => {
 		expect(consoleErrors(site.console)).toEqual([]);
 	});
 
+	it('switches enforcement on in one click when readiness is safe, and asks again when a failure came after the page read it', async () => {
+		const clientToken = (await api.admin('POST', 'clients', {name: 'Switched', allowedOrigins: [pages.url]})).body.client.token as string;
+		const {secret} = (await api.admin('POST', `clients/${clientToken}/keys`, {type: 'secret'})).body;
+		expect((await api.identify({clientToken, ...signIdentity('ada', secret)}, pages.url)).body).toMatchObject({verified: true});
+
+		const watched = await browser.page(`${api.url}/console`);
+		const {page} = watched;
+		await signIn(page, api.ownerKey);
+		await page.getByRole('button', {name: 'Switched'}).click();
+		await expect.poll(() => page.locator('.verdict').textContent()).toContain('Safe to enforce: all 1 calls');
+		const toggle = page.getByRole('switch', {name: 'Require identity verification'});
+		await toggle.click();
+		await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
+		expect(await page.locator('.confirm').count()).toBe(0);
+		await toggle.click();
+		await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('false');
+
+		// The page still shows "safe"; the API knows better and the console asks.
+		expect((await api.identify({clientToken, userId: 'bob', hash: '0'.repeat(64)}, pages.url)).body).toMatchObject({verified: false});
+		expect(await page.locator('.verdict').textContent()).toContain('Safe to enforce');
+		await toggle.click();
+		await expect.poll(() => page.getByRole('group', {name: /not safe/}).textContent()).toContain('1 of 2 calls');
+		expect(await page.locator('#content [role=alert]').allTextContents()).toEqual([expect.stringContaining('(not_ready)')]);
+		expect((await api.admin('GET', `clients/${clientToken}`)).body.client.enforce).toBe(false);
+		await page.getByRole('button', {name: 'Switch on anyway'}).click();
+		await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
+		expect(consoleErrors(watched.console)).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)']);
+	});
+
 	it('shows a viewer everything and no control that changes anything; its direct calls get 403', async () => {
 		const {body} = await api.admin('POST', 'clients', {name: 'Viewed', allowedOrigins: []});
 		const clientToken = body.client.token as string;
