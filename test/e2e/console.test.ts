@@ -126,6 +126,11 @@ describeBrowser('the console', () => {
 		expect(await audit.nth(5).textContent()).toContain('enforce: false → true');
 		expect(await audit.nth(5).textContent()).toContain('owner (owner)');
 
+		// The credential and the secret were kept in memory only: no storage, no cookie, no URL.
+		expect(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie])).toEqual([0, 0, '']);
+		expect(await watched.context.cookies()).toEqual([]);
+		expect(watched.requests.filter(({url}) => url.includes(api.ownerKey) || url.includes(secret))).toEqual([]);
+
 		// A reload signs out: the secret is nowhere.
 		await page.reload();
 		await page.getByLabel('Admin credential').waitFor();
