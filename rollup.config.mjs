@@ -6,9 +6,13 @@ import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import {nodeResolve} from '@rollup/plugin-node-resolve';
 import {dts} from 'rollup-plugin-dts';
+import {consoleAssets} from './build/console-assets.mjs';
 
-const serverTs = () =>
-	typescript({tsconfig: './tsconfig.server.json', compilerOptions: {declaration: false}});
+// The server embeds the console's files, built first (below) into dist/console/.
+const serverTs = () => [
+	consoleAssets({dir: new URL('./dist/console/', import.meta.url), required: true}),
+	typescript({tsconfig: './tsconfig.server.json', compilerOptions: {declaration: false}}),
+];
 
 const browserTs = () =>
 	typescript({tsconfig: './tsconfig.build.json', compilerOptions: {declaration: false}});
@@ -26,7 +30,23 @@ const snippetFile = {
 	},
 };
 
+// The console's style: its own, then uPlot's, as one file beside its script.
+const consoleCss = {
+	name: 'console-css',
+	writeBundle() {
+		const parts = ['src/console/console.css', 'node_modules/uplot/dist/uPlot.min.css'].map((file) => readFileSync(file, 'utf8').trim());
+		writeFileSync('dist/console/console.css', `${parts.join('\n')}\n`);
+	},
+};
+
 export default [
+	// The console (GET …/console of the reference API): built first, since
+	// the server builds embed its files. Not part of the SDK's files.
+	{
+		input: 'src/console/main.tsx',
+		output: {file: 'dist/console/console.js', format: 'es', plugins: [minify()]},
+		plugins: [nodeResolve({browser: true}), browserTs(), consoleCss],
+	},
 	// Browser SDK, ESM for bundlers: ky stays a dependency.
 	{
 		input: 'src/browser/index.ts',

@@ -10,7 +10,7 @@ export function demoVariables(userId: string): DemoVariables;
 
 export function signedPlanOver<T extends Record<string, unknown>>(variables: T, record: {metadata: Record<string, unknown>; signedKeys: string[]} | undefined): T;
 
-export type RunningDemo = {siteUrl: string; apiUrl: string; clientToken: string; ownerKey: string; store: 'memory' | 'PostgreSQL'; close(): Promise<void>};
+export type RunningDemo = {siteUrl: string; apiUrl: string; consoleUrl: string; clientToken: string; ownerKey: string; store: 'memory' | 'PostgreSQL'; close(): Promise<void>};
 
 export function startDemo(options?: {
 	apiPort?: number;

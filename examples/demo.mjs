@@ -67,7 +67,7 @@ export function demoVariables(userId) {
  *   `secret`: the client's hash key, `tokenSecret` its HS256 token key (a key has one use; random ones by default); `fallbackToFreePort`: a busy port is replaced by a free one;
  *   `databaseUrl`: keep the API's state in this PostgreSQL database (migrated on start) instead of in memory;
  *   `ownerKey`, `masterKey`: the control plane's owner credential and the key that seals its secrets (random ones by default).
- * @returns {Promise<{siteUrl: string, apiUrl: string, clientToken: string, close(): Promise<void>}>}
+ * @returns {Promise<{siteUrl: string, apiUrl: string, consoleUrl: string, clientToken: string, close(): Promise<void>}>}
  * @example
  * const demo = await startDemo({apiPort: 0, sitePort: 0});
  * console.log(`Open ${demo.siteUrl}`);
@@ -128,6 +128,8 @@ export async function startDemo({
 	return {
 		siteUrl: site.url,
 		apiUrl: api.url,
+		// The control plane's web page, served by the API (owner key: ownerKey).
+		consoleUrl: `${api.url}/console`,
 		clientToken: DEMO_CLIENT_TOKEN,
 		ownerKey,
 		store: databaseUrl ? 'PostgreSQL' : 'memory',
@@ -228,14 +230,16 @@ async function main() {
 		[
 			'',
 			'Signet demo',
-			`  Identity API   ${demo.apiUrl}   reference API, enforcement on, client token ${demo.clientToken}`,
 			`  Customer site  ${demo.siteUrl}   script tag + async snippet; its backend signs with signIdentity`,
+			`  Console        ${demo.consoleUrl}   clients, keys, enforcement: sign in with the owner key below`,
+			`  Identity API   ${demo.apiUrl}   reference API, enforcement on, client token ${demo.clientToken}`,
 			`  ESM example    ${demo.siteUrl}/esm.html   import map, createClient`,
 			`  Admin API      ${demo.apiUrl}/v1/admin/   owner key ${ownerKey ? '(SIGNET_OWNER_KEY)' : `${demo.ownerKey}   (made for this run; SIGNET_OWNER_KEY sets one)`}`,
 			`  Metrics        ${demo.apiUrl}/metrics   Prometheus text, with Authorization: Bearer <owner key>`,
 			`  State          ${demo.store === 'PostgreSQL' ? 'PostgreSQL (DATABASE_URL)' : 'in memory (set DATABASE_URL to use PostgreSQL)'}`,
 			'',
 			`Open ${demo.siteUrl}`,
+			`Then ${demo.consoleUrl}`,
 			'Ctrl-C stops both servers. The API logs one JSON line per answer below.',
 			'',
 		].join('\n'),

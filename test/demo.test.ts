@@ -301,6 +301,13 @@ describe('node examples/demo.mjs', () => {
 			const [, adminUrl, ownerKey] = /Admin API +(http:\/\/127\.0\.0\.1:\d+\/v1\/admin\/) +owner key (sok_[\w-]+)/.exec(output) ?? [];
 			expect(await (await fetch(`${adminUrl}me`, {headers: {Authorization: `Bearer ${ownerKey}`}})).json()).toEqual({credential: {id: 'owner', name: 'owner', role: 'owner'}});
 			expect((await fetch(`${adminUrl}me`, {headers: {Authorization: 'Bearer sok_wrong'}})).status).toBe(401);
+			// The console is the second address, after the site's, in the list and in what to open.
+			const addresses = [...output.matchAll(/^ {2}\S.*? {2,}(http:\/\/\S+)/gm)].map((match) => match[1]);
+			expect(addresses.slice(0, 2)).toEqual([siteUrl, `${new URL(adminUrl).origin}/console`]);
+			expect(output).toContain(`Open ${siteUrl}\nThen ${new URL(adminUrl).origin}/console\n`);
+			const consolePage = await fetch(`${new URL(adminUrl).origin}/console`);
+			expect(consolePage.status).toBe(200);
+			expect(await consolePage.text()).toMatch(/<script type="module" src="console\/assets\/console\.[\da-f]{12}\.js">/);
 			// The metrics URL it prints answers Prometheus text to the owner key, and its answers are logged as JSON lines.
 			const metricsUrl = /Metrics +(http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(output)?.[1];
 			const metrics = await fetch(metricsUrl!, {headers: {Authorization: `Bearer ${ownerKey}`}});

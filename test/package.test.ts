@@ -34,7 +34,7 @@ beforeAll(async () => {
 	// A clean clone's files (what git tracks that the build reads), plus a stale file the build must remove.
 	const clone = join(work, 'clone');
 	mkdirSync(clone);
-	for (const entry of ['src', 'package.json', 'README.md', 'LICENSE', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.server.json']) {
+	for (const entry of ['src', 'build', 'package.json', 'README.md', 'LICENSE', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.server.json']) {
 		cpSync(join(ROOT, entry), join(clone, entry), {recursive: true});
 	}
 

@@ -27,6 +27,7 @@ import {healthz, readyz} from './health';
 import {Metrics, routeOf} from './metrics';
 import {answerMetrics} from './metrics-route';
 import {RequestIds} from './request-id';
+import {answerConsole, isConsolePath} from './console';
 
 /**
  * A Fetch-standard handler: give it a Request (and what the server knows
@@ -199,6 +200,11 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 		// No CORS: a scraper is no page.
 		context.admin = true;
 		return answerMetrics(request, bearerToken, info.clientIp, {settings, metrics: state.metrics, control: state.control, guard: state.guard}, currentTime(settings));
+	}
+
+	if (isConsolePath(pathname)) {
+		context.admin = true;
+		return answerConsole(request, state.control !== undefined);
 	}
 
 	const admin = pathname.indexOf(ADMIN_PREFIX);

@@ -4,29 +4,9 @@ import {createHash} from 'node:crypto';
 import type {Client} from '../../config/client';
 import type {KeyUse, RegistryClient, RegistryKey} from '../../store/registry';
 import {publicKeyText, type PublicJwk} from '../../verify/token-keys';
+import type {ClientAnswer, KeyAnswer} from '../../../shared/admin-answers';
 
-/** A key as the admin API shows it: what it is and what became of it, never the key. */
-export type KeyAnswer = {
-	id: string;
-	type: 'secret' | 'public';
-	use: KeyUse;
-	status: 'active' | 'retired';
-	fingerprint: string;
-	createdAt: string | null;
-	retiredAt: string | null;
-	lastUsedAt: string | null;
-};
-
-/** A client as the admin API shows it. `source: 'config'` is read-only. */
-export type ClientAnswer = {
-	token: string;
-	name: string;
-	source: 'config' | 'registry';
-	enforce: boolean;
-	allowedOrigins: string[];
-	createdAt: string | null;
-	keys: KeyAnswer[];
-};
+export type {ClientAnswer, KeyAnswer};
 
 /**
  * What names a key to a person without revealing it: the first 16 hex
