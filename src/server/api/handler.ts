@@ -222,7 +222,7 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 
 	const route = ROUTES.find(([suffix]) => pathname.endsWith(suffix))?.[1];
 	if (route === undefined) {
-		return errorReply(404, 'not_found', 'no such endpoint: the API answers POST /v1/identify, /v1/user and /v1/logout, GET /v1/readiness, /healthz and /readyz, and /v1/admin/* with the control plane on');
+		return errorReply(404, 'not_found', 'no such endpoint: the API answers POST /v1/identify, /v1/user and /v1/logout, GET /v1/readiness, /healthz and /readyz, and /v1/admin/* and /console with the control plane on');
 	}
 
 	if (request.method === 'OPTIONS') {

@@ -27,6 +27,10 @@ export function routeOf(pathname: string): RouteName {
 		return 'admin';
 	}
 
+	if (pathname.includes('/console/assets/')) {
+		return 'console';
+	}
+
 	for (const [suffix, name] of ROUTE_SUFFIXES) {
 		if (pathname.endsWith(suffix)) {
 			return name;
@@ -43,6 +47,7 @@ const ROUTE_SUFFIXES: ReadonlyArray<[string, RouteName]> = [
 	['/healthz', 'healthz'],
 	['/readyz', 'readyz'],
 	['/metrics', 'metrics'],
+	['/console', 'console'],
 ];
 
 /**

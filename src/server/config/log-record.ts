@@ -3,7 +3,7 @@
 import type {AdminRole} from '../store/registry';
 
 /** The name a path is counted and logged under: one of a fixed few, never the path itself. */
-export type RouteName = 'identify' | 'user' | 'logout' | 'readiness' | 'admin' | 'healthz' | 'readyz' | 'metrics' | 'other';
+export type RouteName = 'identify' | 'user' | 'logout' | 'readiness' | 'admin' | 'healthz' | 'readyz' | 'metrics' | 'console' | 'other';
 
 /** How much a line matters: `warn` for refusals that look like an attack (rate limits, repeated admin failures), `error` for failures of the API or its store. */
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -18,7 +18,7 @@ export type AnswerLog = {
 	level: LogLevel;
 	/** The caller's `X-Request-Id` when it is a short safe token, else one made here; also sent back in the answer's `X-Request-Id` header. */
 	requestId: string;
-	/** The route's name (never the path): `identify`, `user`, `logout`, `readiness`, `admin`, `healthz`, `readyz`, `metrics` or `other`. */
+	/** The route's name (never the path): `identify`, `user`, `logout`, `readiness`, `admin`, `healthz`, `readyz`, `metrics`, `console` or `other`. */
 	route: RouteName;
 	method: string;
 	status: number;
