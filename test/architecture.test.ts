@@ -51,6 +51,7 @@ const ALLOWED: Record<string, string[]> = {
 	shared: [],
 	browser: ['shared'],
 	react: ['browser', 'shared'],
+	vue: ['browser', 'shared'],
 	'server/sign': ['shared'],
 	'server/store': ['shared'],
 	'server/verify': ['shared', 'server/sign'],

@@ -41,6 +41,15 @@ describe('size budgets', () => {
 		expect(size).toBeLessThanOrEqual(5100);
 	});
 
+	// signet-js/vue imports the core (and vue) by name: this file is all it adds to an app that has the core.
+	it('keeps dist/vue.mjs within 1,000 bytes gzip -9 beyond the ESM core', () => {
+		const code = read('dist/vue.mjs');
+		expect(code).toMatch(/from\s*["']signet-js["']/);
+		const size = gzip9(code);
+		console.log(`dist/vue.mjs: ${size} bytes gzip -9 (${code.length} minified), budget 1,000`);
+		expect(size).toBeLessThanOrEqual(1000);
+	});
+
 	it('keeps the snippet within 600 bytes minified, with a real CDN address in place of the placeholder', () => {
 		const code = read('dist/snippet.min.js').replace('SIGNET_UMD_URL', 'https://cdn.jsdelivr.net/npm/signet-js@0.1.0/dist/signet.umd.js');
 		const size = Buffer.byteLength(code);
