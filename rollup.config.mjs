@@ -104,6 +104,20 @@ export default [
 		output: {file: 'dist/react.d.ts', format: 'es'},
 		plugins: [dts({tsconfig: './tsconfig.build.json'})],
 	},
+	// signet-js/vue: Vue and the core stay imports, as for React; minified,
+	// as its budget is what it adds to an app (test/size.test.ts).
+	{
+		input: 'src/vue/index.ts',
+		external: ['vue', 'signet-js'],
+		output: {file: 'dist/vue.mjs', format: 'es', sourcemap: true, plugins: [minify()]},
+		plugins: [browserTs()],
+	},
+	{
+		input: 'src/vue/index.ts',
+		external: ['vue', 'signet-js'],
+		output: {file: 'dist/vue.d.ts', format: 'es'},
+		plugins: [dts({tsconfig: './tsconfig.build.json'})],
+	},
 	// signet-js/server: ESM and CJS for Node ≥ 20.19. jose stays a
 	// dependency; it is ESM-only, which the CJS file loads through
 	// require(esm), unflagged since Node 20.19.

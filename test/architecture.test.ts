@@ -53,6 +53,7 @@ const ALLOWED: Record<string, string[]> = {
 	react: ['browser', 'shared'],
 	// The console is a page in the browser too: it talks to the admin API over HTTP, never imports the server.
 	console: ['shared'],
+	vue: ['browser', 'shared'],
 	'server/sign': ['shared'],
 	'server/store': ['shared'],
 	'server/verify': ['shared', 'server/sign'],

@@ -51,7 +51,7 @@ beforeAll(async () => {
 	mkdirSync(installed, {recursive: true});
 	await tar('-xzf', tarball, '-C', installed, '--strip-components=1');
 	// Its dependencies and what the examples use, from the shared install: no network.
-	for (const name of ['jose', 'pg', 'react', 'react-dom', '@types']) {
+	for (const name of ['jose', 'pg', 'react', 'react-dom', 'vue', '@vue', '@types']) {
 		symlinkSync(join(MODULES, name), join(project, 'node_modules', name), 'dir');
 	}
 }, 240_000);
@@ -64,7 +64,7 @@ afterAll(() => {
 
 describe('the tarball', () => {
 	it('ships the build of an emptied dist/, the licence and the README, and no sources', () => {
-		expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/signet.mjs', 'dist/signet.umd.js', 'dist/signet.d.ts', 'dist/snippet.min.js', 'dist/server.mjs', 'dist/server.cjs', 'dist/server.d.ts', 'dist/server.d.cts', 'dist/server-browser.mjs', 'dist/react.mjs', 'dist/react.d.ts']));
+		expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/signet.mjs', 'dist/signet.umd.js', 'dist/signet.d.ts', 'dist/snippet.min.js', 'dist/server.mjs', 'dist/server.cjs', 'dist/server.d.ts', 'dist/server.d.cts', 'dist/server-browser.mjs', 'dist/react.mjs', 'dist/react.d.ts', 'dist/vue.mjs', 'dist/vue.d.ts']));
 		expect(files).not.toContain('dist/stale.mjs');
 		expect(files.filter((file) => !file.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(file))).toEqual([]);
 	});
@@ -84,7 +84,7 @@ describe('the tarball', () => {
 		);
 		const {analysis} = JSON.parse(readFileSync(report, 'utf8')) as {analysis: {problems: Array<{kind: string; entrypoint: string; resolutionKind: string}>}};
 		const problems = analysis.problems.map(({kind, entrypoint, resolutionKind}) => `${entrypoint} ${resolutionKind}: ${kind}`);
-		expect(problems.filter((problem) => !/^\.(\/react)? node16-cjs: CJSResolvesToESM$/.test(problem))).toEqual([]);
+		expect(problems.filter((problem) => !/^\.(\/react|\/vue)? node16-cjs: CJSResolvesToESM$/.test(problem))).toEqual([]);
 		expect(problems).toContain('. node16-cjs: CJSResolvesToESM');
 	}, 120_000);
 });

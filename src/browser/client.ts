@@ -2,6 +2,7 @@
 // ordered queue of calls and the transport. createClient() makes one; the
 // named exports share a default one.
 import { ApiError } from './errors/api-error';
+import { IdentityChangedError } from './errors/identity-changed-error';
 import { IdentityVerificationError } from './errors/identity-verification-error';
 import { NotInitializedError } from './errors/not-initialized-error';
 import { SignetError } from './errors/signet-error';
@@ -10,7 +11,8 @@ import { normaliseOptions, type Settings } from './options';
 import { serialQueue } from './queue';
 import { renewalDelay, renewed } from './renewal';
 import { safeStorage, type SafeStorage } from './storage';
-import { createTransport, toSignetError, type Transport } from './transport';
+import { linkTabs, type TabChange, type Tabs } from './tabs';
+import { createTransport, type Transport } from './transport';
 import { uuid } from './uuid';
 import { handled } from './handled';
 import { hasExpired, refuse, wire } from './proof';
@@ -27,6 +29,9 @@ type State = Omit<IdentityState, 'anonymousId'>;
 
 // Every IdentifyCall has the same keys in the same order per kind of proof (checkIdentify makes them; copies keep them).
 const callKey = (call: IdentifyCall) => JSON.stringify(call);
+
+// What the API accepts as an anonymous id (page code or another tab may have written something else).
+const ANONYMOUS_ID = /^[\w-]{1,128}$/;
 
 const anonymous = (error: SignetError | null = null): State => ({status: 'anonymous', userId: null, error});
 
@@ -55,6 +60,9 @@ export function createClient(options?: InitOptions): Client {
 	let accepted: {key: string; call: IdentifyCall; result: IdentityResult} | undefined;
 	let variables: Record<string, unknown> = {};
 	let renewal: ReturnType<typeof setTimeout> | undefined;
+	// Moves when another tab ends this tab's identity: a call queued (or answered) for the user before is not applied.
+	let epoch = 0;
+	let tabs: Tabs;
 
 	const key = (name: string) => `signet:${settings!.clientToken}:${name}`;
 
@@ -64,14 +72,40 @@ export function createClient(options?: InitOptions): Client {
 		}
 	};
 
+	const identity = (): IdentityState => ({...state, anonymousId});
 	// What getIdentity() or getVariable() answers has changed (useIdentity re-renders on it).
-	const changed = () => events.emit('change', {...state, anonymousId});
+	const changed = () => events.emit('change', identity());
 
-	const newAnonymousId = () => {
-		anonymousId = uuid();
+	// The anonymous id must be one the API accepts, or a new one is made.
+	const useAnonymousId = (id = '') => {
+		anonymousId = ANONYMOUS_ID.test(id) ? id : uuid();
 		local.set(key('anonymousId'), anonymousId);
 		changed();
 	};
+
+	const guard = (at: number) => {
+		if (at !== epoch) {
+			throw new IdentityChangedError();
+		}
+	};
+
+	// Another tab logged out or signed in someone else: this tab forgets its user too.
+	function fromOtherTab({anonymousId: id, userId}: TabChange): void {
+		const before = anonymousId;
+		// The tab that made the change has stored its id already.
+		if (ANONYMOUS_ID.test(id)) {
+			anonymousId = id;
+		}
+
+		if (state.userId !== null && userId !== state.userId) {
+			epoch++;
+			forgetUser();
+			changed();
+			events.emit('logout', {reason: 'other_tab'});
+		} else if (anonymousId !== before) {
+			changed();
+		}
+	}
 
 	function configure(options: InitOptions): Settings {
 		const checked = normaliseOptions(options);
@@ -84,13 +118,8 @@ export function createClient(options?: InitOptions): Client {
 			transport = createTransport(checked);
 			local = safeStorage(checked.storage, 'local');
 			sessions = safeStorage(checked.storage, 'session');
-			anonymousId = local.get(key('anonymousId')) ?? '';
-			// What the API would refuse (page code may write storage) would fail every call.
-			if (!/^[\w-]{1,128}$/.test(anonymousId)) {
-				newAnonymousId();
-			}
-
-			changed();
+			useAnonymousId(local.get(key('anonymousId')));
+			tabs = linkTabs(key('tabs'), local, fromOtherTab);
 		} else if (settings.clientToken !== checked.clientToken || settings.apiHost !== checked.apiHost) {
 			refuse('invalid_options', 'already initialised: use createClient()');
 		}
@@ -106,7 +135,7 @@ export function createClient(options?: InitOptions): Client {
 	}
 
 	/** Checks the arguments at once (a bad call rejects and sends nothing), then runs the call in its turn. */
-	function call<A, R>(check: () => A, run: (checked: A) => Promise<R>): Promise<R> {
+	function call<A, R>(check: () => A, run: (checked: A, at: number) => Promise<R>): Promise<R> {
 		return handled(
 			(async () => {
 				if (!settings) {
@@ -121,7 +150,8 @@ export function createClient(options?: InitOptions): Client {
 					throw error;
 				}
 
-				return enqueue(() => run(checked));
+				const at = epoch;
+				return enqueue(() => run(checked, at));
 			})(),
 		);
 	}
@@ -131,14 +161,21 @@ export function createClient(options?: InitOptions): Client {
 		return transport.post(path, {clientToken: settings!.clientToken, anonymousId, ...fields, messageId: uuid(), sentAt: new Date().toISOString()}, {token, beacon: path === 'v1/logout'});
 	}
 
-	function forgetUser(): void {
+	// Every way out of an identity goes through here, so none keeps a piece of the user.
+	function forgetUser(next = anonymous()): void {
 		clearTimeout(renewal);
 		accepted = undefined;
 		variables = {};
-		sessions.set(key('session'), undefined);
+		// Only this user's: another client of the page may share the storage.
+		if (sessions.json<Session>(key('session')).userId === state.userId) {
+			sessions.set(key('session'), undefined);
+		}
+
+		state = next;
 	}
 
-	async function identify(requested: IdentifyCall): Promise<IdentityResult> {
+	async function identify(requested: IdentifyCall, at = epoch): Promise<IdentityResult> {
+		guard(at);
 		if (accepted?.key === callKey(requested) && !hasExpired(requested)) {
 			// A deep copy each time: changing a result must not change what getVariable() answers.
 			return structuredClone(accepted.result);
@@ -147,24 +184,25 @@ export function createClient(options?: InitOptions): Client {
 		if (requested.userId !== state.userId) {
 			// Another user: nothing of the previous one may carry over.
 			forgetUser();
-			state = anonymous();
 		}
 
 		if (state.status === 'anonymous' || state.status === 'rejected') {
 			state = {status: 'pending', userId: requested.userId, error: null};
+			tabs.mark();
 			changed();
 		}
 
 		try {
 			const fresh = hasExpired(requested) ? await renewed(settings!.refreshIdentity, requested) : requested;
-			return accept(fresh, await send('v1/identify', wire(fresh)));
+			return accept(fresh, await send('v1/identify', wire(fresh)), at);
 		} catch (error) {
-			throw await fail(error);
+			throw fail(error as SignetError, at);
 		}
 	}
 
 
-	function accept(identified: IdentifyCall, answer: unknown): IdentityResult {
+	function accept(identified: IdentifyCall, answer: unknown, at: number): IdentityResult {
+		guard(at);
 		const {verified, verification, variables: values, session, hint, message, ignored} = (answer ?? {}) as Partial<IdentifyAnswer>;
 		const {userId} = identified;
 		const result: IdentityResult = {userId, anonymousId, verified: verified!, variables: verified ? {...values} : {}};
@@ -180,11 +218,15 @@ export function createClient(options?: InitOptions): Client {
 			throw new ApiError(200, 'invalid_response', 'unexpected answer');
 		}
 
-		forgetUser();
+		// A renewal or an update is no news for the other tabs; another user is.
+		const changedUser = accepted?.call.userId !== userId;
+		forgetUser({status: verified ? 'verified' : 'unverified', userId, error: null});
 		variables = result.variables;
 		accepted = {key: callKey(identified), call: identified, result};
-		state = {status: verified ? 'verified' : 'unverified', userId, error: null};
 		changed();
+		if (changedUser) {
+			tabs.post(anonymousId, userId);
+		}
 		if (!verified && verification !== 'ok') {
 			console.warn(verificationWarning(false, verification!, hint, message));
 		}
@@ -203,12 +245,13 @@ export function createClient(options?: InitOptions): Client {
 		return copies[1]!;
 	}
 
-	async function fail(error: unknown): Promise<SignetError> {
-		const failure = await toSignetError(error, settings!.apiHost);
+	// Only SignetErrors come here: the transport is the one boundary that translates (transport.ts).
+	// A failure that came back after another tab ended the identity changes nothing here.
+	function fail(failure: SignetError, at: number): SignetError {
+		guard(at);
 		if (failure instanceof IdentityVerificationError) {
 			// The fallback: carry on as the anonymous visitor, with nothing of the refused user.
-			forgetUser();
-			state = {status: 'rejected', userId: null, error: failure};
+			forgetUser({status: 'rejected', userId: null, error: failure});
 			console.warn(verificationWarning(true, failure.code, failure.hint, failure.message));
 			events.emit('rejected', failure);
 		} else {
@@ -241,17 +284,12 @@ export function createClient(options?: InitOptions): Client {
 	}
 
 	function currentSession(): Session | undefined {
-		try {
-			const session = JSON.parse(sessions.get(key('session')) ?? '{}') as Session;
-			if (session.userId === state.userId && Date.parse(session.expiresAt) > Date.now()) {
-				return session;
-			}
-		} catch {}
-
-		return undefined;
+		const session = sessions.json<Session>(key('session'));
+		return session.userId === state.userId && Date.parse(session.expiresAt!) > Date.now() ? (session as Session) : undefined;
 	}
 
-	async function update(changes: Metadata): Promise<IdentityResult> {
+	async function update(changes: Metadata, at: number): Promise<IdentityResult> {
+		guard(at);
 		if (!accepted) {
 			throw new NotInitializedError('not_identified', 'call identifyUser() first');
 		}
@@ -260,30 +298,29 @@ export function createClient(options?: InitOptions): Client {
 		const session = currentSession();
 		if (session) {
 			try {
-				return accept(changed, await send('v1/user', {metadata: changes}, session.token));
+				return accept(changed, await send('v1/user', {metadata: changes}, session.token), at);
 			} catch (error) {
-				const failure = await toSignetError(error, settings!.apiHost);
 				// A lapsed session falls through: the hash still in memory proves the identity again.
-				if (!(failure instanceof ApiError && failure.apiCode === 'session_invalid')) {
-					throw await fail(failure);
+				if (!(error instanceof ApiError && error.apiCode === 'session_invalid')) {
+					throw fail(error as SignetError, at);
 				}
 			}
 		}
 
-		return identify(changed);
+		return identify(changed, at);
 	}
 
 	async function logout(): Promise<void> {
 		const session = currentSession();
 		forgetUser();
-		state = anonymous();
 		changed();
 		if (session) {
 			// Best effort: the user is logged out here whatever the API says.
 			await send('v1/logout', {}, session.token).catch(() => {});
 		}
 
-		newAnonymousId();
+		useAnonymousId();
+		tabs.post(anonymousId, null);
 	}
 
 	if (options !== undefined) {
@@ -310,10 +347,11 @@ export function createClient(options?: InitOptions): Client {
 		identifyUser: (userId, metadata, verification) => call(() => checkIdentify(userId, metadata, verification), identify),
 		updateUser: (metadata) => call(() => checkMetadata(metadata), update),
 		logout: () => call(() => {}, logout),
-		getIdentity: () => ({...state, anonymousId}),
+		getIdentity: identity,
 		getAnonymousId: () => anonymousId,
-		getVariable: <T>(name: string, fallback: T) => (state.status === 'verified' && Object.hasOwn(variables, name) ? variables[name] : fallback) as Widen<T>,
-		on: (event, handler) => events.on(event, handler),
+		// Only a verified identity has variables (accept() keeps none otherwise, forgetUser() drops them).
+		getVariable: <T>(name: string, fallback: T) => (Object.hasOwn(variables, name) ? variables[name] : fallback) as Widen<T>,
+		on: events.on,
 		get ready() {
 			return ready;
 		},

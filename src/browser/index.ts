@@ -11,5 +11,6 @@ export { IdentityVerificationError } from './errors/identity-verification-error'
 export type { VerificationCode, VerificationOutcome } from '../shared/verification';
 export { NetworkError } from './errors/network-error';
 export { ApiError } from './errors/api-error';
+export { IdentityChangedError } from './errors/identity-changed-error';
 export type { IdentityResult, IdentityState, IdentityStatus, SignetEvent, SignetEvents } from './types/identity';
 export type { InitOptions, Metadata, IdentityProof, StorageLike } from './types/options';

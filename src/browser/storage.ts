@@ -8,6 +8,8 @@ import type { StorageLike } from './types/options';
 export type SafeStorage = {
 	get(key: string): string | undefined;
 	set(key: string, value: string | undefined): void;
+	/** The JSON object stored at `key`, or `{}` when there is none or it does not parse. */
+	json<T extends object>(key: string): Partial<T>;
 };
 
 /**
@@ -29,6 +31,13 @@ export function safeStorage(options: Settings['storage'], kind: 'local' | 'sessi
 				return backend()?.getItem(key) ?? memory.get(key);
 			} catch {
 				return memory.get(key);
+			}
+		},
+		json(key) {
+			try {
+				return JSON.parse(this.get(key)!) ?? {};
+			} catch {
+				return {};
 			}
 		},
 		set(key, value) {

@@ -4,6 +4,7 @@
 import { invoke, METHODS, replay, type Method, type RecordedCall } from './buffer';
 import { createClient } from './client';
 import { ApiError } from './errors/api-error';
+import { IdentityChangedError } from './errors/identity-changed-error';
 import { IdentityVerificationError } from './errors/identity-verification-error';
 import { InvalidArgumentError } from './errors/invalid-argument-error';
 import { NetworkError } from './errors/network-error';
@@ -18,6 +19,7 @@ type GlobalApi = ((method: Method, ...args: unknown[]) => unknown) & Record<Meth
 	IdentityVerificationError: typeof IdentityVerificationError;
 	NetworkError: typeof NetworkError;
 	ApiError: typeof ApiError;
+	IdentityChangedError: typeof IdentityChangedError;
 };
 
 type Stub = {q?: RecordedCall[]; loaded?: boolean};
@@ -30,7 +32,7 @@ function createGlobalApi(): GlobalApi {
 		api[method] = client[method];
 	}
 
-	return Object.assign(api, {loaded: true as const, SignetError, InvalidArgumentError, NotInitializedError, IdentityVerificationError, NetworkError, ApiError});
+	return Object.assign(api, {loaded: true as const, SignetError, InvalidArgumentError, NotInitializedError, IdentityVerificationError, NetworkError, ApiError, IdentityChangedError});
 }
 
 function install(): GlobalApi {

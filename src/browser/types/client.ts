@@ -32,7 +32,7 @@ export type Client = {
 	 * variables are yours to keep consistent with the fallbacks you use.
 	 */
 	getVariable<T>(name: string, fallback: T): Widen<T>;
-	/** Listens to `identified`, `rejected`, `error`, `expiring` or `change`; answers the unsubscribe function. */
+	/** Listens to `identified`, `rejected`, `error`, `expiring`, `change` or `logout`; answers the unsubscribe function. */
 	on<E extends SignetEvent>(event: E, handler: (payload: SignetEvents[E]) => void): () => void;
 	/** Settles once `init()` (and its `user`, if any) has settled; never rejects. */
 	readonly ready: Promise<void>;

@@ -19,6 +19,7 @@ export type InvalidArgumentCode =
  * - `not_initialized`, `not_identified`: a call came too early (`NotInitializedError`);
  * - the `InvalidArgumentCode`s: an argument or option was refused before sending;
  * - the `VerificationCode`s: the API refused the identity (`IdentityVerificationError`);
+ * - `identity_changed`: another tab ended the identity a queued call was for (`IdentityChangedError`);
  * - `refresh_failed`: `refreshIdentity` threw or rejected (the cause is chained);
  * - `unsupported_environment`: no browser and no `fetch` option (server-side rendering).
  *
@@ -32,5 +33,6 @@ export type SignetErrorCode =
 	| 'not_identified'
 	| InvalidArgumentCode
 	| VerificationCode
+	| 'identity_changed'
 	| 'refresh_failed'
 	| 'unsupported_environment';

@@ -46,6 +46,8 @@ export type SignetEvents = {
 	expiring: {userId: string; expiration: string};
 	/** The identity state (what `getIdentity()` answers) or the variables changed; the payload is the new state. */
 	change: IdentityState;
+	/** Another tab of this browser logged out or signed in someone else: this one forgot its user and is anonymous now. */
+	logout: {reason: 'other_tab'};
 };
 
 /** The names `on()` accepts. */

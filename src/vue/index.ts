@@ -1,0 +1,4 @@
+// signet-js/vue: the public surface of the Vue bindings, name by name.
+// Vue (≥ 3.3) is an optional peer dependency; the core never imports this.
+export { Signet, type SignetPluginOptions } from './plugin';
+export { useIdentity, useSignet, useVariable, type IdentityRefs } from './composables';
