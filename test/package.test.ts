@@ -54,7 +54,7 @@ beforeAll(async () => {
 	for (const name of ['jose', 'pg', 'react', 'react-dom', 'vue', '@vue', '@types']) {
 		symlinkSync(join(MODULES, name), join(project, 'node_modules', name), 'dir');
 	}
-}, 240_000);
+}, 480_000);
 
 afterAll(() => {
 	if (work) {
