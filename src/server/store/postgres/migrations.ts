@@ -207,6 +207,17 @@ CREATE TABLE signet_registry_version (
 INSERT INTO signet_registry_version (one, version) VALUES (true, 0);
 `,
 	},
+	{
+		version: 5,
+		sql: `
+-- A repeat identify writes nothing durable (README, "Durability").
+-- The database start a claim was made in: a claim of an earlier start
+-- (made just before the database went down) belongs to a call that cannot
+-- finish, so a retry takes it over at once rather than after 30 s. NULL
+-- for rows of earlier versions: those keep the 30 s.
+ALTER TABLE signet_replies ADD COLUMN claimed_in timestamptz;
+`,
+	},
 ];
 
 // Any constant will do, as long as it is this one: every process that
@@ -228,6 +239,8 @@ export async function migrate(pool: PostgresPool): Promise<void> {
 	let failed: unknown;
 	try {
 		await client.query('BEGIN');
+		// Waiting for another process's migration is no stuck call.
+		await client.query("SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0");
 		await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
 		await client.query('CREATE TABLE IF NOT EXISTS signet_schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
 		const {rows} = await client.query('SELECT coalesce(max(version), 0) AS version FROM signet_schema_versions');

@@ -78,8 +78,9 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	#closed: Promise<void> | undefined;
 
 	constructor(connection: PostgresConnection, options: PostgresStoreOptions = {}) {
-		const {sweepIntervalMs, outcomeRetentionMs, unverifiedRetentionMs, maxConnections, onSweepError, now} = storeOptions(options);
-		const {pool, owned} = openPool(connection, maxConnections);
+		const settings = storeOptions(options);
+		const {sweepIntervalMs, outcomeRetentionMs, unverifiedRetentionMs, onSweepError, now} = settings;
+		const {pool, owned} = openPool(connection, settings);
 		this.#pool = pool;
 		this.#ownsPool = owned;
 		this.#outcomeRetentionMs = outcomeRetentionMs;

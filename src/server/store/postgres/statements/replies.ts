@@ -2,9 +2,10 @@
 import {ASYNC_COMMIT, input} from './fragments';
 
 /**
- * Claims calls unless a live claim or answer holds them: an expired row
- * or a claim older than the call's `stale_before` is taken over in the
- * same upsert. For a call whose claim fails, the same statement reads the
+ * Claims calls unless a live claim or answer holds them: an expired row,
+ * a claim older than the call's `stale_before`, or one made before the
+ * database last started (its call was cut off: see migration 5) is taken
+ * over in the same upsert. For a call whose claim fails, the same statement reads the
  * row that won. That read sees the statement's snapshot, so a row
  * committed by another instance in between can leave its state empty: the
  * caller then asks again, and the next snapshot sees it. It commits
@@ -27,12 +28,13 @@ WITH ${input(
 	],
 	ASYNC_COMMIT,
 )}, claimed AS (
-	INSERT INTO signet_replies AS r (key, fingerprint, sealed, created_at, expires_at)
-	SELECT key, fingerprint, NULL, now, expires_at FROM input ORDER BY key
+	INSERT INTO signet_replies AS r (key, fingerprint, sealed, created_at, expires_at, claimed_in)
+	SELECT key, fingerprint, NULL, now, expires_at, pg_postmaster_start_time() FROM input ORDER BY key
 	ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, sealed = NULL,
-		created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+		created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, claimed_in = EXCLUDED.claimed_in
 	WHERE r.expires_at <= EXCLUDED.created_at
-		OR (r.sealed IS NULL AND r.created_at < (SELECT i.stale_before FROM input AS i WHERE i.key = EXCLUDED.key))
+		OR (r.sealed IS NULL AND (r.created_at < (SELECT i.stale_before FROM input AS i WHERE i.key = EXCLUDED.key)
+			OR r.claimed_in <> EXCLUDED.claimed_in))
 	RETURNING key
 -- The row that beat a call, by the primary key, one lookup per call: a
 -- join over the whole table could plan as a seq scan and a hash join,
