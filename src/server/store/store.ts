@@ -48,7 +48,13 @@ export type UserRecord = {
 	createdAt: string;
 	/** When a call last changed the record (ISO time). */
 	updatedAt: string;
-	/** How many calls were applied to this record: a retried call counts once. */
+	/**
+	 * How many calls were applied to this record: a retried call counts
+	 * once. A call that is the last applied call again (same metadata,
+	 * attributes, anonymous id and verification) would change nothing; a
+	 * store may leave the record as it is then, this count and `updatedAt`
+	 * included (PostgresStore does: a page reload writes no row).
+	 */
 	applied: number;
 };
 

@@ -216,6 +216,10 @@ INSERT INTO signet_registry_version (one, version) VALUES (true, 0);
 -- finish, so a retry takes it over at once rather than after 30 s. NULL
 -- for rows of earlier versions: those keep the 30 s.
 ALTER TABLE signet_replies ADD COLUMN claimed_in timestamptz;
+-- The digest of the last call applied to the record, with the count of
+-- calls applied then: the same call again would change nothing, so it is
+-- not written (no row version, no WAL). See mergeUsers.
+ALTER TABLE signet_users ADD COLUMN call_digest text;
 `,
 	},
 ];

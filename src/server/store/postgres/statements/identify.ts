@@ -31,6 +31,6 @@ const SESSION: Array<[string, string]> = [
 export const APPLY_IDENTIFIES = `
 WITH ${input([...CHANGE, ...OUTCOME, ...SESSION], ASYNC_COMMIT)}, ${mergeUsers('$2', '$3')}, ${OUTCOME_WRITES}, session AS (
 	${sessionWrite(`SELECT token_hash, session_client_token, session_user_id, session_anonymous_id, key_id, session_created, session_expires FROM input
-	WHERE EXISTS (SELECT 1 FROM merged AS m WHERE m.client_token = input.client_token AND m.user_id = input.user_id) ORDER BY token_hash`)}
+	WHERE EXISTS (SELECT 1 FROM users AS m WHERE m.client_token = input.client_token AND m.user_id = input.user_id) ORDER BY token_hash`)}
 )
-SELECT * FROM merged`;
+SELECT * FROM users`;
