@@ -1,5 +1,5 @@
 import type {AuditEvent, Registry, RegistryStore, RegistryWrite, RegistryWriteResult} from '../registry';
-import type {ClaimResult, IdentifyWrite, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, UserChange, UserRecord} from '../store';
+import type {ClaimResult, IdentifyResult, IdentifyWrite, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, UserChange, UserRecord} from '../store';
 import {compoundKey} from '../compound-key';
 import {HOUR_MS} from '../instant';
 import {Batches} from './batches';
@@ -69,7 +69,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	readonly #unverifiedRetentionMs: number;
 	readonly #timer: ReturnType<typeof setInterval> | undefined;
 	readonly #merges: Batches<UserChange, MergeResult>;
-	readonly #identifies: Batches<IdentifyWrite, MergeResult>;
+	readonly #identifies: Batches<IdentifyWrite, IdentifyResult>;
 	readonly #claims: Batches<Claim, ClaimRow>;
 	readonly #finishes: Batches<Finish, void>;
 	readonly #counts: Batches<Count, number[]>;
@@ -140,7 +140,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	 * @example
 	 * await store.applyIdentify({outcome, change, session}); // as recordOutcome, mergeUser and putSession would
 	 */
-	applyIdentify(write: IdentifyWrite): Promise<MergeResult> {
+	applyIdentify(write: IdentifyWrite): Promise<IdentifyResult> {
 		return this.#identifies.add(write);
 	}
 
@@ -226,6 +226,6 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 }
 
 // The parameters of PUT_SESSION.
-function sessionValues({tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt}: SessionRecord): unknown[] {
-	return [tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt];
+function sessionValues({tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt, sealId, sealed}: SessionRecord): unknown[] {
+	return [tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt, sealId ?? null, sealed ?? null];
 }
