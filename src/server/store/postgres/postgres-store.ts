@@ -5,7 +5,8 @@ import {HOUR_MS} from '../instant';
 import {Batches} from './batches';
 import {countCallsTogether, type Count} from './call-counts';
 import {migrate} from './migrations';
-import {recordOutcomes} from './outcomes';
+import {flushOutcomes} from './outcomes';
+import {PendingOutcomes} from './pending-outcomes';
 import {auditEvents, readRegistry, registryVersion, touchKeys, writeRegistry} from './registry';
 import {RegistryListener} from './registry-listener';
 import {openPool, runNamed, type PostgresConnection, type PostgresPool} from './pool';
@@ -33,8 +34,11 @@ const BATCH = {concurrency: 1, maxItems: 64};
  * points at the same database: a retry reaching another instance is
  * answered once, a logout anywhere ends the session everywhere, and all
  * instances count one rate limit. Every method is one SQL statement (one
- * round trip, atomic on its own); only token hashes are stored. The calls
- * every identify makes (claim, count, apply, finish, and outcomes) share
+ * round trip, atomic on its own); only token hashes are stored (and
+ * tokens sealed under a key the database never sees). Verification
+ * outcomes are counted in memory and written every `outcomeFlushMs` in one
+ * statement (see PendingOutcomes). The calls
+ * every identify makes (claim, count, apply, finish) share
  * statements when they arrive together: while a statement of a kind is
  * in flight, the calls of that kind wait and go together in the next one,
  * so a busy API pays one round trip and one commit for many calls; each
@@ -73,7 +77,10 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	readonly #claims: Batches<Claim, ClaimRow>;
 	readonly #finishes: Batches<Finish, void>;
 	readonly #counts: Batches<Count, number[]>;
-	readonly #outcomes: Batches<Outcome, void>;
+	readonly #outcomes = new PendingOutcomes();
+	readonly #flushTimer: ReturnType<typeof setInterval>;
+	// The outcome write under way (one at a time), which readiness and close() wait for.
+	#flushing: Promise<void> = Promise.resolve();
 	readonly #listener: RegistryListener;
 	#closed: Promise<void> | undefined;
 
@@ -92,7 +99,8 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		this.#claims = new Batches({...BATCH, key: (claim) => claim.key, run: (claims) => claimReplies(pool, claims)});
 		this.#finishes = new Batches({...BATCH, key: (finish) => finish.key, run: (finishes) => finishReplies(pool, finishes)});
 		this.#counts = new Batches({...BATCH, run: (counts) => countCallsTogether(pool, counts)});
-		this.#outcomes = new Batches({...BATCH, run: (outcomes) => recordOutcomes(pool, outcomes)});
+		this.#flushTimer = setInterval(() => void this.#flushOutcomes().catch((error: unknown) => onSweepError?.(error)), settings.outcomeFlushMs);
+		this.#flushTimer.unref();
 		this.#listener = new RegistryListener(pool);
 		this.#timer = sweepTimer(sweepIntervalMs, (time) => this.sweep(time), now, onSweepError);
 	}
@@ -118,8 +126,12 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	 */
 	close(): Promise<void> {
 		clearInterval(this.#timer);
+		clearInterval(this.#flushTimer);
 		this.#listener.close();
-		this.#closed ??= this.#ownsPool ? this.#pool.end() : Promise.resolve();
+		// The outcomes counted since the last write go first, if the database takes them.
+		this.#closed ??= this.#flushOutcomes()
+			.catch(() => {})
+			.then(() => (this.#ownsPool ? this.#pool.end() : undefined));
 		return this.#closed;
 	}
 
@@ -141,6 +153,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	 * await store.applyIdentify({outcome, change, session}); // as recordOutcome, mergeUser and putSession would
 	 */
 	applyIdentify(write: IdentifyWrite): Promise<IdentifyResult> {
+		this.#outcomes.add(write.outcome);
 		return this.#identifies.add(write);
 	}
 
@@ -178,11 +191,17 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		return keys.length === 0 ? [] : this.#counts.add({keys, windowMs, now});
 	}
 
-	recordOutcome(outcome: Outcome): Promise<void> {
-		return this.#outcomes.add(outcome);
+	/**
+	 * Counts the outcome in this process; every `outcomeFlushMs` the counts
+	 * go to the database in one statement (see PendingOutcomes).
+	 */
+	recordOutcome(outcome: Outcome): void {
+		this.#outcomes.add(outcome);
 	}
 
+	/** Every process's outcomes as written so far, this process's counted since included (written first). */
 	async readiness(clientToken: string, since: Date): Promise<OutcomeSummary> {
+		await this.#flushOutcomes();
 		// Counted in whole hours: the hour that holds `since` counts whole.
 		const hour = new Date(Math.floor(since.getTime() / HOUR_MS) * HOUR_MS);
 		const {rows} = await runNamed(this.#pool, 'signet_readiness', READINESS, [clientToken, hour, since]);
@@ -217,6 +236,16 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 
 	auditEvents(filter: {clientToken?: string; limit: number}): Promise<AuditEvent[]> {
 		return auditEvents(this.#pool, filter);
+	}
+
+	// Writes the outcomes counted so far in one statement, after the write
+	// under way; rows of a write that fails are counted again for the next.
+	#flushOutcomes(): Promise<void> {
+		this.#flushing = this.#flushing.then(
+			() => flushOutcomes(this.#pool, this.#outcomes),
+			() => flushOutcomes(this.#pool, this.#outcomes),
+		);
+		return this.#flushing;
 	}
 
 	async sweep(now: Date): Promise<void> {

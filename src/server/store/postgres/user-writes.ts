@@ -4,7 +4,6 @@
 // statements/fragments.ts), and the rows mapped back to the calls, in
 // their order.
 import {compoundKey} from '../compound-key';
-import {HOUR_MS} from '../instant';
 import {type IdentifyResult, type IdentifyWrite, MAX_ANONYMOUS_IDS, type MergeResult, type UserChange, type UserRecord} from '../store';
 import {runNamed, type PostgresPool, type PostgresResult} from './pool';
 import {toUser} from './rows';
@@ -124,13 +123,11 @@ function mergeResults(rows: PostgresResult['rows'], changes: UserChange[]): Merg
 	});
 }
 
-// A verified identify as a row of APPLY_IDENTIFIES' input: its change,
-// outcome and session in one literal, as changeRow and outcomeRow write
-// theirs. Three spreads into one object built it key by key through V8's
+// A verified identify as a row of APPLY_IDENTIFIES' input: its change
+// and session in one literal, as changeRow writes the change. Three spreads into one object built it key by key through V8's
 // runtime, the heaviest function of the API's profile after the socket.
 function identifyRow(write: IdentifyWrite) {
-	const {change, outcome, session} = write;
-	const at = outcome.at.getTime();
+	const {change, session} = write;
 	return {
 		client_token: change.clientToken,
 		user_id: change.userId,
@@ -139,12 +136,6 @@ function identifyRow(write: IdentifyWrite) {
 		attributes: change.attributes ?? {},
 		verification: change.verification,
 		at: change.now.getTime(),
-		outcome_client: outcome.clientToken,
-		outcome_user: outcome.userId,
-		code: outcome.code,
-		hint: outcome.hint ?? null,
-		outcome_at: at,
-		hour: Math.floor(at / HOUR_MS) * HOUR_MS,
 		token_hash: session.tokenHash,
 		session_client_token: session.clientToken,
 		session_user_id: session.userId,

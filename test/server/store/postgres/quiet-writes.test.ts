@@ -70,4 +70,35 @@ describePostgres('PostgresStore writes only what changes', () => {
 		await store.mergeUser(change({userId: 'bea'}));
 		expect(await store.getUser('ct_quiet', 'bea')).toMatchObject({metadata: {plan: 'pro'}, applied: 3});
 	});
+
+	it('counts outcomes in memory, written for every instance every outcomeFlushMs in one statement, and by close()', async () => {
+		const connectionString = await cluster.createDatabase();
+		const a = new PostgresStore({connectionString}, {sweepIntervalMs: 0, outcomeFlushMs: 50});
+		const b = new PostgresStore({connectionString}, {sweepIntervalMs: 0});
+		await a.migrate();
+		try {
+			for (let call = 0; call < 30; call++) {
+				a.recordOutcome({clientToken: 'ct_counted', userId: `u${call}`, code: call % 3 === 0 ? 'hash_invalid' : 'ok', at: T0});
+			}
+
+			// B reads what A wrote: bounded in looks, not timed.
+			let seen = await b.readiness('ct_counted', T0);
+			for (let look = 0; look < 100 && seen.total < 30; look++) {
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				seen = await b.readiness('ct_counted', T0);
+			}
+
+			expect(seen).toMatchObject({total: 30, byCode: {ok: 20, hash_invalid: 10}});
+			expect(seen.recentFailures).toHaveLength(10);
+			// An instance whose timer would write in an hour: only close() writes its count.
+			const c = new PostgresStore({connectionString}, {sweepIntervalMs: 0, outcomeFlushMs: 3_600_000});
+			c.recordOutcome({clientToken: 'ct_counted', userId: 'last', code: 'ok', at: T0});
+			expect((await b.readiness('ct_counted', T0)).total).toBe(30);
+			await c.close();
+			expect((await b.readiness('ct_counted', T0)).total).toBe(31);
+		} finally {
+			await a.close();
+			await b.close();
+		}
+	});
 });

@@ -144,7 +144,7 @@ describePostgres('PostgresStore', () => {
 		try {
 			// Another instance, mid-identify: its count of (ct, this hour, ok) is not committed yet.
 			await other.query('BEGIN');
-			await other.query(RECORD_OUTCOMES, [JSON.stringify([{outcome_client: 'ct', outcome_user: 'u1', code: 'ok', hint: null, outcome_at: now.getTime(), hour: hour.getTime()}])]);
+			await other.query(RECORD_OUTCOMES, [JSON.stringify([{outcome_client: 'ct', outcome_user: null, code: 'ok', hint: null, outcome_at: hour.getTime(), hour: hour.getTime(), calls: 1}])]);
 			// With one row per bucket this would wait for that commit: the test would time out.
 			await store.recordOutcome({clientToken: 'ct', userId: 'u2', code: 'ok', at: now});
 			expect((await store.readiness('ct', hour)).byCode).toEqual({ok: 1});

@@ -1,6 +1,5 @@
-// The SQL of a verified identify's writes, from those of users, outcomes and sessions.
+// The SQL of a verified identify's writes, from those of users and sessions.
 import {ASYNC_COMMIT, input, isoText} from './fragments';
-import {OUTCOME, OUTCOME_WRITES} from './outcomes';
 import {sessionWrite} from './sessions';
 import {CHANGE, mergeUsers} from './users';
 
@@ -35,10 +34,10 @@ const REUSABLE = `found AS (
 /**
  * Verified identifies' writes in one statement, so one round trip and one
  * commit for them all: each call's change as {@link MERGE_USERS} applies
- * it, its outcome as {@link RECORD_OUTCOMES} records it, and its session
+ * it (its outcome is counted in memory: see PendingOutcomes), and its session
  * as {@link PUT_SESSION} stores it, only when the change applied and no
  * live session of the visitor may be answered again (`found`). $1 the
- * calls (the columns of all three), $2 most metadata bytes, $3 most
+ * calls (the columns of both), $2 most metadata bytes, $3 most
  * anonymous ids.
  * Answers the records after the calls, each with the session found for it
  * (found_hash, created_at, expires_at, found_sealed; null when none). It
@@ -49,7 +48,7 @@ const REUSABLE = `found AS (
  * const {rows} = await pool.query({name: 'signet_apply_identifies', text: APPLY_IDENTIFIES, values});
  */
 export const APPLY_IDENTIFIES = `
-WITH ${input([...CHANGE, ...OUTCOME, ...SESSION], ASYNC_COMMIT)}, ${mergeUsers('$2', '$3')}, ${OUTCOME_WRITES}, ${REUSABLE}, session AS (
+WITH ${input([...CHANGE, ...SESSION], ASYNC_COMMIT)}, ${mergeUsers('$2', '$3')}, ${REUSABLE}, session AS (
 	${sessionWrite(`SELECT token_hash, session_client_token, session_user_id, session_anonymous_id, key_id, session_created, session_expires, seal_id, sealed FROM input
 	WHERE EXISTS (SELECT 1 FROM users AS m WHERE m.client_token = input.client_token AND m.user_id = input.user_id)
 		AND NOT EXISTS (SELECT 1 FROM found AS f WHERE f.client_token = input.client_token AND f.user_id = input.user_id) ORDER BY token_hash`)}
