@@ -216,6 +216,12 @@ INSERT INTO signet_registry_version (one, version) VALUES (true, 0);
 -- finish, so a retry takes it over at once rather than after 30 s. NULL
 -- for rows of earlier versions: those keep the 30 s.
 ALTER TABLE signet_replies ADD COLUMN claimed_in timestamptz;
+-- Remembered answers need not survive a crash of PostgreSQL (which
+-- empties an UNLOGGED table; a clean restart keeps it): a retry then runs
+-- its call again, which changes nothing the first run wrote (the user's
+-- call digest below, the visitor's session reused) and answers the same.
+-- No WAL and no disk flush per claim and answer.
+ALTER TABLE signet_replies SET UNLOGGED;
 -- The digest of the last call applied to the record, with the count of
 -- calls applied then: the same call again would change nothing, so it is
 -- not written (no row version, no WAL). See mergeUsers.

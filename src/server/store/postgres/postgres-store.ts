@@ -152,9 +152,11 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	 * @example
 	 * await store.applyIdentify({outcome, change, session}); // as recordOutcome, mergeUser and putSession would
 	 */
-	applyIdentify(write: IdentifyWrite): Promise<IdentifyResult> {
+	async applyIdentify(write: IdentifyWrite): Promise<IdentifyResult> {
+		const result = await this.#identifies.add(write);
+		// Counted once the write is done (applied or too large), as when it was one statement.
 		this.#outcomes.add(write.outcome);
-		return this.#identifies.add(write);
+		return result;
 	}
 
 	async getSession(tokenHash: string): Promise<SessionRecord | undefined> {

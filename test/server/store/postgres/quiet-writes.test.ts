@@ -2,9 +2,10 @@
 // inserted, updated and deleted per table (pg_stat_user_tables), before
 // and after, on the one connection the store uses, whose statistics are
 // flushed on demand (pg_stat_force_next_flush, PostgreSQL 15).
+import {randomUUID} from 'node:crypto';
 import pg from 'pg';
 import {afterAll, beforeAll, expect, it} from 'vitest';
-import type {UserChange} from '../../../../src/server/index';
+import {createIdentityHandler, signIdentity, type UserChange} from '../../../../src/server/index';
 import {PostgresStore} from '../../../../src/server/store/postgres/index';
 import {describePostgres, type PostgresCluster, startPostgres} from '../../../support/postgres';
 
@@ -27,10 +28,10 @@ describePostgres('PostgresStore writes only what changes', () => {
 		await cluster?.remove();
 	});
 
-	// Rows inserted, updated and deleted so far in each durable (logged) signet_ table.
-	const writes = async (): Promise<Record<string, number>> => {
-		await pool.query('SELECT pg_stat_force_next_flush()');
-		const {rows} = await pool.query(`SELECT s.relname, s.n_tup_ins + s.n_tup_upd + s.n_tup_del AS n FROM pg_stat_user_tables AS s
+	// Rows inserted, updated and deleted so far in each durable (logged) signet_ table, by `on`'s connection.
+	const writes = async (on = pool): Promise<Record<string, number>> => {
+		await on.query('SELECT pg_stat_force_next_flush()');
+		const {rows} = await on.query(`SELECT s.relname, s.n_tup_ins + s.n_tup_upd + s.n_tup_del AS n FROM pg_stat_user_tables AS s
 			JOIN pg_class AS c ON c.oid = s.relid WHERE c.relpersistence = 'p' AND s.relname LIKE 'signet\\_%' ORDER BY 1`);
 		return Object.fromEntries(rows.map((row) => [row.relname, Number(row.n)]));
 	};
@@ -99,6 +100,37 @@ describePostgres('PostgresStore writes only what changes', () => {
 		} finally {
 			await a.close();
 			await b.close();
+		}
+	});
+
+	it('writes nothing durable for a batch of page reloads through the API, but the periodic outcome count', async () => {
+		const secret = 'sk_test_quiet_writes_0123456789abcdefghij';
+		const own = new pg.Pool({connectionString: await cluster.createDatabase(), max: 1, idleTimeoutMillis: 0});
+		const quiet = new PostgresStore({pool: own}, {sweepIntervalMs: 0, outcomeFlushMs: 3_600_000});
+		await quiet.migrate();
+		const handler = createIdentityHandler({clients: {ct_reload: {secrets: [secret], enforce: true}}, store: quiet});
+		const visitors = Array.from({length: 10}, (_, index) => ({userId: `reader-${index}`, anonymousId: randomUUID()}));
+		const load = async ({userId, anonymousId}: {userId: string; anonymousId: string}) => {
+			const body = {clientToken: 'ct_reload', anonymousId, messageId: randomUUID(), metadata: {plan: 'pro', seats: 3}, ...signIdentity(userId, secret)};
+			const response = await handler(new Request('http://api.test/v1/identify', {method: 'POST', body: JSON.stringify(body)}), {clientIp: '203.0.113.5'});
+			return (await response.json()) as {session: {token: string}};
+		};
+		try {
+			const first = await Promise.all(visitors.map(load));
+			await quiet.readiness('ct_reload', T0);
+			const before = await writes(own);
+			// Three more page loads per visitor, some at once: each answered the session it holds.
+			for (let round = 0; round < 3; round++) {
+				expect((await Promise.all(visitors.map(load))).map((answer) => answer.session.token)).toEqual(first.map((answer) => answer.session.token));
+			}
+
+			expect(await writes(own)).toEqual(before);
+			// The counts of those 30 calls go in one write, to one bucket row.
+			expect((await quiet.readiness('ct_reload', T0)).byCode).toEqual({ok: 40});
+			expect(await writes(own)).toEqual({...before, signet_outcome_counts: before.signet_outcome_counts + 1});
+		} finally {
+			await quiet.close();
+			await own.end();
 		}
 	});
 });

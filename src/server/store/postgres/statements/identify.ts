@@ -1,5 +1,5 @@
 // The SQL of a verified identify's writes, from those of users and sessions.
-import {ASYNC_COMMIT, input, isoText} from './fragments';
+import {input, isoText} from './fragments';
 import {sessionWrite} from './sessions';
 import {CHANGE, mergeUsers} from './users';
 
@@ -41,14 +41,15 @@ const REUSABLE = `found AS (
  * anonymous ids.
  * Answers the records after the calls, each with the session found for it
  * (found_hash, created_at, expires_at, found_sealed; null when none). It
- * commits without waiting for the disk (see ASYNC_COMMIT): each call's
- * finishReply does.
+ * commits synchronously, so what the API answers is on disk; a batch of
+ * page reloads that changes nothing writes no row, so it has no commit to
+ * wait for.
  *
  * @example
  * const {rows} = await pool.query({name: 'signet_apply_identifies', text: APPLY_IDENTIFIES, values});
  */
 export const APPLY_IDENTIFIES = `
-WITH ${input([...CHANGE, ...SESSION], ASYNC_COMMIT)}, ${mergeUsers('$2', '$3')}, ${REUSABLE}, session AS (
+WITH ${input([...CHANGE, ...SESSION])}, ${mergeUsers('$2', '$3')}, ${REUSABLE}, session AS (
 	${sessionWrite(`SELECT token_hash, session_client_token, session_user_id, session_anonymous_id, key_id, session_created, session_expires, seal_id, sealed FROM input
 	WHERE EXISTS (SELECT 1 FROM users AS m WHERE m.client_token = input.client_token AND m.user_id = input.user_id)
 		AND NOT EXISTS (SELECT 1 FROM found AS f WHERE f.client_token = input.client_token AND f.user_id = input.user_id) ORDER BY token_hash`)}

@@ -1,5 +1,5 @@
 // The SQL of remembered answers: a call's claim, its sealed answer, its release.
-import {ASYNC_COMMIT, input} from './fragments';
+import {input} from './fragments';
 
 /**
  * Claims calls unless a live claim or answer holds them: an expired row,
@@ -8,9 +8,8 @@ import {ASYNC_COMMIT, input} from './fragments';
  * over in the same upsert. For a call whose claim fails, the same statement reads the
  * row that won. That read sees the statement's snapshot, so a row
  * committed by another instance in between can leave its state empty: the
- * caller then asks again, and the next snapshot sees it. It commits
- * without waiting for the disk (see ASYNC_COMMIT): the call's finishReply
- * or releaseReply does.
+ * caller then asks again, and the next snapshot sees it. The table is
+ * UNLOGGED (migration 5): no WAL, no disk flush.
  *
  * Parameter: $1 the claims (key, fingerprint, now, expiry time, stale-before time).
  *
@@ -18,16 +17,13 @@ import {ASYNC_COMMIT, input} from './fragments';
  * const {rows} = await pool.query({text: CLAIM_REPLIES, values}); // [{key, state, fingerprint, sealed}], state null → ask again
  */
 export const CLAIM_REPLIES = `
-WITH ${input(
-	[
-		['key', 'text'],
-		['fingerprint', 'text'],
-		['now', 'ms'],
-		['expires_at', 'ms'],
-		['stale_before', 'ms'],
-	],
-	ASYNC_COMMIT,
-)}, claimed AS (
+WITH ${input([
+	['key', 'text'],
+	['fingerprint', 'text'],
+	['now', 'ms'],
+	['expires_at', 'ms'],
+	['stale_before', 'ms'],
+])}, claimed AS (
 	INSERT INTO signet_replies AS r (key, fingerprint, sealed, created_at, expires_at, claimed_in)
 	SELECT key, fingerprint, NULL, now, expires_at, pg_postmaster_start_time() FROM input ORDER BY key
 	ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, sealed = NULL,
