@@ -15,7 +15,7 @@ import {toOutcomeSummary, toSession, toUser} from './rows';
 import {READINESS} from './statements/outcomes';
 import {RELEASE_REPLY} from './statements/replies';
 import {DELETE_SESSION, DELETE_SESSIONS, GET_SESSION, PUT_SESSION} from './statements/sessions';
-import {SWEEP} from './statements/sweep';
+import {SWEEP, SWEPT} from './statements/sweep';
 import {GET_USER} from './statements/users';
 import {type PostgresStoreOptions, storeOptions} from './store-options';
 import {sweepTimer} from './sweep-timer';
@@ -28,6 +28,10 @@ import {applyIdentifies, mergeUsers} from './user-writes';
 // 1,900 (the database's CPU per identify 320 µs against 450 µs). The
 // identify path uses four kinds, well within the default pool of ten.
 const BATCH = {concurrency: 1, maxItems: 64};
+
+// Rounds of one sweep: 100 of the default 1,000 rows a table, as many as a
+// busy API expires in a minute many times over; what is left waits a minute.
+const MAX_SWEEP_ROUNDS = 100;
 
 /**
  * An {@link IdentityStore} in PostgreSQL, shared by every API process that
@@ -71,6 +75,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	readonly #ownsPool: boolean;
 	readonly #outcomeRetentionMs: number;
 	readonly #unverifiedRetentionMs: number;
+	readonly #sweepBatchSize: number;
 	readonly #timer: ReturnType<typeof setInterval> | undefined;
 	readonly #merges: Batches<UserChange, MergeResult>;
 	readonly #identifies: Batches<IdentifyWrite, IdentifyResult>;
@@ -92,6 +97,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		this.#ownsPool = owned;
 		this.#outcomeRetentionMs = outcomeRetentionMs;
 		this.#unverifiedRetentionMs = unverifiedRetentionMs;
+		this.#sweepBatchSize = settings.sweepBatchSize;
 		// One user's calls go in different statements: an upsert changes a row once.
 		const user = ({clientToken, userId}: UserChange) => compoundKey(clientToken, userId);
 		this.#merges = new Batches({...BATCH, key: user, run: (changes) => mergeUsers(pool, changes)});
@@ -250,9 +256,20 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		return this.#flushing;
 	}
 
+	/**
+	 * Deletes what has expired (see SWEEP), in rounds of at most
+	 * `sweepBatchSize` rows per table, each its own short statement, until
+	 * no table has more (or MAX_SWEEP_ROUNDS rounds: the next sweep goes on).
+	 */
 	async sweep(now: Date): Promise<void> {
 		const time = now.getTime();
-		await runNamed(this.#pool, 'signet_sweep', SWEEP, [now, new Date(time - this.#outcomeRetentionMs), new Date(time - this.#unverifiedRetentionMs)]);
+		const values = [now, new Date(time - this.#outcomeRetentionMs), new Date(time - this.#unverifiedRetentionMs), this.#sweepBatchSize];
+		for (let round = 0; round < MAX_SWEEP_ROUNDS; round++) {
+			const {rows} = await runNamed(this.#pool, 'signet_sweep', SWEEP, values);
+			if (SWEPT.every((name) => rows[0][name] < this.#sweepBatchSize)) {
+				return;
+			}
+		}
 	}
 }
 

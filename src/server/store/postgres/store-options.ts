@@ -15,6 +15,12 @@ export type PostgresStoreOptions = {
 	 */
 	sweepIntervalMs?: number;
 	/**
+	 * The most rows one sweep statement deletes from a table: a sweep runs
+	 * rounds of these, each a short transaction, rather than one long one.
+	 * @default 1000
+	 */
+	sweepBatchSize?: number;
+	/**
 	 * How long verification outcomes are kept for readiness reports.
 	 * @default 7 days
 	 */
@@ -74,6 +80,7 @@ export type StoreSettings = {
 	statementTimeoutMs: number;
 	lockTimeoutMs: number;
 	outcomeFlushMs: number;
+	sweepBatchSize: number;
 	onSweepError: ((error: unknown) => void) | undefined;
 	now: () => Date;
 };
@@ -87,13 +94,13 @@ export type StoreSettings = {
  */
 export function storeOptions(options: PostgresStoreOptions): StoreSettings {
 	const {sweepIntervalMs = 60_000, outcomeRetentionMs = 7 * 24 * HOUR_MS, unverifiedRetentionHours = 72, maxConnections = 10, onSweepError, now = () => new Date()} = options;
-	const {statementTimeoutMs = 1500, lockTimeoutMs = 1000, outcomeFlushMs = 5000} = options;
+	const {statementTimeoutMs = 1500, lockTimeoutMs = 1000, outcomeFlushMs = 5000, sweepBatchSize = 1000} = options;
 	if (!(sweepIntervalMs >= 0) || !(outcomeRetentionMs > 0) || !(maxConnections >= 1)) {
 		throw new TypeError('PostgresStore: sweepIntervalMs must be at least 0, outcomeRetentionMs above 0 and maxConnections at least 1');
 	}
 
-	if (![statementTimeoutMs, lockTimeoutMs].every((ms) => Number.isSafeInteger(ms) && ms >= 0) || !(outcomeFlushMs > 0)) {
-		throw new TypeError('PostgresStore: statementTimeoutMs and lockTimeoutMs must be whole milliseconds, at least 0, and outcomeFlushMs above 0');
+	if (![statementTimeoutMs, lockTimeoutMs].every((ms) => Number.isSafeInteger(ms) && ms >= 0) || !(outcomeFlushMs > 0) || !(Number.isSafeInteger(sweepBatchSize) && sweepBatchSize >= 1)) {
+		throw new TypeError('PostgresStore: statementTimeoutMs and lockTimeoutMs must be whole milliseconds, at least 0, outcomeFlushMs above 0 and sweepBatchSize a whole number, at least 1');
 	}
 
 	if (typeof unverifiedRetentionHours !== 'number' || !(unverifiedRetentionHours > 0) || !Number.isFinite(unverifiedRetentionHours)) {
@@ -101,5 +108,5 @@ export function storeOptions(options: PostgresStoreOptions): StoreSettings {
 	}
 
 	const unverifiedRetentionMs = unverifiedRetentionHours * HOUR_MS;
-	return {sweepIntervalMs, outcomeRetentionMs, unverifiedRetentionMs, maxConnections, statementTimeoutMs, lockTimeoutMs, outcomeFlushMs, onSweepError, now};
+	return {sweepIntervalMs, outcomeRetentionMs, unverifiedRetentionMs, maxConnections, statementTimeoutMs, lockTimeoutMs, outcomeFlushMs, sweepBatchSize, onSweepError, now};
 }

@@ -4,10 +4,10 @@
 // soon as the database is back, not 30 s later.
 import {randomUUID} from 'node:crypto';
 import pg from 'pg';
-import {afterAll, beforeAll, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {createIdentityHandler, signIdentity} from '../../../../src/server/index';
-import {PostgresStore} from '../../../../src/server/store/postgres/index';
-import {describePostgres, type PostgresCluster, startPostgres} from '../../../support/postgres';
+import {describePostgres} from '../../../support/postgres';
+import {usePostgresStore} from '../../../support/postgres-store';
 
 const SECRET = 'sk_test_timeouts_8Kd3_0123456789abcdefghij';
 const CLIENT = 'ct_timeouts';
@@ -16,19 +16,7 @@ const CLIENT = 'ct_timeouts';
 const NOW = new Date('2026-12-07T12:00:00.000Z');
 
 describePostgres('PostgresStore timeouts', () => {
-	let cluster: PostgresCluster;
-	let connectionString: string;
-	let store: PostgresStore;
-	beforeAll(async () => {
-		cluster = await startPostgres();
-		connectionString = await cluster.createDatabase();
-		store = new PostgresStore({connectionString}, {sweepIntervalMs: 0});
-		await store.migrate();
-	});
-	afterAll(async () => {
-		await store?.close();
-		await cluster?.remove();
-	});
+	const db = usePostgresStore();
 
 	const caller = (handler: ReturnType<typeof createIdentityHandler>) => async (body: Record<string, unknown>) => {
 		const response = await handler(new Request('http://api.test/v1/identify', {method: 'POST', body: JSON.stringify(body)}), {clientIp: '203.0.113.7'});
@@ -36,11 +24,11 @@ describePostgres('PostgresStore timeouts', () => {
 	};
 
 	it('answers 503 with Retry-After while another session holds the user row locked, and 200 once it lets go', async () => {
-		const call = caller(createIdentityHandler({clients: {[CLIENT]: {secrets: [SECRET], enforce: true}}, store, now: () => NOW}));
+		const call = caller(createIdentityHandler({clients: {[CLIENT]: {secrets: [SECRET], enforce: true}}, store: db.store, now: () => NOW}));
 		const identify = (metadata: Record<string, unknown>) => ({clientToken: CLIENT, anonymousId: 'anon-locked', messageId: randomUUID(), metadata, ...signIdentity('locked-user', SECRET)});
 		expect((await call(identify({plan: 'free'}))).status).toBe(200);
 
-		const holder = new pg.Client({connectionString});
+		const holder = new pg.Client({connectionString: db.connectionString});
 		await holder.connect();
 		try {
 			await holder.query('BEGIN');
@@ -55,7 +43,7 @@ describePostgres('PostgresStore timeouts', () => {
 		}
 
 		expect((await call(identify({plan: 'pro'}))).status).toBe(200);
-		expect((await store.getUser(CLIENT, 'locked-user'))?.metadata).toEqual({plan: 'pro'});
+		expect((await db.store.getUser(CLIENT, 'locked-user'))?.metadata).toEqual({plan: 'pro'});
 	});
 
 	it('lets the retry of a call cut off by a restart after its claim through as soon as the database is back, applied once', async () => {
@@ -68,17 +56,17 @@ describePostgres('PostgresStore timeouts', () => {
 				variables: async () => {
 					if (stopping) {
 						stopping = false;
-						await cluster.stop();
+						await db.cluster.stop();
 					}
 
 					return {};
 				},
 			},
 		};
-		const call = caller(createIdentityHandler({clients, store, now: () => NOW}));
+		const call = caller(createIdentityHandler({clients, store: db.store, now: () => NOW}));
 		const body = {clientToken: CLIENT, anonymousId: randomUUID(), messageId: randomUUID(), metadata: {cut: true}, ...signIdentity('cut-user', SECRET)};
 		expect((await call(body)).status).toBe(503);
-		await cluster.start();
+		await db.cluster.start();
 
 		// The pool drops its dead connections first (503 store_unavailable);
 		// a claim still held would answer 503 after 5 s of waiting, each try.
@@ -89,6 +77,6 @@ describePostgres('PostgresStore timeouts', () => {
 		}
 
 		expect(retry.status).toBe(200);
-		expect(await store.getUser(CLIENT, 'cut-user')).toMatchObject({applied: 1, metadata: {cut: true}});
+		expect(await db.store.getUser(CLIENT, 'cut-user')).toMatchObject({applied: 1, metadata: {cut: true}});
 	}, 60_000);
 });
