@@ -144,11 +144,11 @@ export type SessionRecord = {
 	/** When it ends (ISO time); the store may forget it after that. */
 	expiresAt: string;
 	/**
-	 * Only with a store others can read: the token sealed under a key
-	 * derived from the proof that opened the session (which the store never
-	 * sees), and an id of that key, so that the same proof on any instance
-	 * can answer this session again (see {@link IdentifyWrite}). Opening it
-	 * needs the proof, which opens a session anyway.
+	 * Only with a store others can read: what gives the token back with a
+	 * key derived from the proof that opened the session (which the store
+	 * never sees), and an id of that key, so that the same proof on any
+	 * instance can answer this session again (see {@link IdentifyWrite}).
+	 * Getting the token needs the proof, which opens a session anyway.
 	 */
 	sealed?: string;
 	sealId?: string;

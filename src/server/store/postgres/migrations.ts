@@ -226,12 +226,12 @@ ALTER TABLE signet_replies SET UNLOGGED;
 -- calls applied then: the same call again would change nothing, so it is
 -- not written (no row version, no WAL). See mergeUsers.
 ALTER TABLE signet_users ADD COLUMN call_digest text;
--- A session's token sealed under a key derived from the proof that opened
--- it (which the database never sees), and an id of that key: a verified
+-- What gives a session's token back with a key derived from the proof that
+-- opened it (which the database never sees), and an id of that key: a verified
 -- identify with the same proof, on any instance, answers the visitor's
 -- live session again instead of inserting one per page load. Reading the
--- table gives no usable token: opening one needs the proof, which opens a
--- session anyway.
+-- table gives no usable token: that needs the proof, which opens a session
+-- anyway.
 ALTER TABLE signet_sessions ADD COLUMN seal_id text, ADD COLUMN sealed text;
 `,
 	},
