@@ -1,4 +1,4 @@
-// `npm run bench -- instructions [reference|postgres|bare …]`: what one
+// `npm run bench -- instructions [reference|postgres|postgres-changing|bare …]`: what one
 // identify costs each target in CPU instructions on its main thread (the
 // one that limits its requests/s), counted by valgrind's callgrind. Unlike
 // requests/s and CPU time, an instruction count does not move when other
@@ -29,15 +29,26 @@ export function hasValgrind() {
 	}
 }
 
-// Sends `count` identify calls over `connections` keep-alive connections; answers how many were not 2xx.
-async function send(port, count, prefix, client, connections = 8) {
-	const tails = identifyBodies(Date.now(), client).map((body) => JSON.stringify(body).slice(1));
+// The bodies of one run, made once: the counted calls are page reloads of
+// the visitors the warm-up made (the same hash and expiration, as a page
+// that loads again sends), not 1,000 new proofs.
+const bodies = new Map();
+
+// Sends `count` identify calls over `connections` keep-alive connections,
+// with `change` a metadata of the call's own in each; answers how many were not 2xx.
+async function send(port, count, prefix, client, change = false, connections = 8) {
+	const name = `${client?.clientToken ?? 'default'}${change ? ' changing' : ''}`;
+	if (!bodies.has(name)) {
+		bodies.set(name, identifyBodies(Date.now(), client, {metadata: !change}).map((body) => JSON.stringify(body).slice(1)));
+	}
+
+	const tails = bodies.get(name);
 	const agent = new http.Agent({keepAlive: true, maxSockets: connections});
 	let sent = 0;
 	let failed = 0;
 	const one = (n) =>
 		new Promise((resolve, reject) => {
-			const body = `{"messageId":"${prefix}-${n}",${tails[n % tails.length]}`;
+			const body = `{"messageId":"${prefix}-${n}",${change ? `"metadata":{"visit":${n}},` : ''}${tails[n % tails.length]}`;
 			const headers = {'Content-Type': 'text/plain;charset=UTF-8', Origin: PAGE_ORIGIN, 'Content-Length': Buffer.byteLength(body)};
 			const request = http.request({host: '127.0.0.1', port, method: 'POST', path: '/v1/identify', agent, headers}, (response) => {
 				failed += response.statusCode >= 300 ? 1 : 0;
@@ -86,9 +97,10 @@ export async function countInstructions(kind, {warmUp = 10_000, count = 3_000, e
 		// A registry target names the client it made (token and secret) before its port.
 		const [, clientToken, secret] = /^client (\S+) (\S+)$/m.exec(printed) ?? [];
 		const client = clientToken === undefined ? undefined : {clientToken, secret};
-		const failedWarmUp = await send(port, warmUp, `${runId}-warm`, client);
+		const change = kind === 'postgres-changing';
+		const failedWarmUp = await send(port, warmUp, `${runId}-warm`, client, change);
 		execFileSync('callgrind_control', ['--zero', String(child.pid)], {stdio: 'ignore'});
-		const failed = await send(port, count, `${runId}-count`, client);
+		const failed = await send(port, count, `${runId}-count`, client, change);
 		execFileSync('callgrind_control', ['--dump', String(child.pid)], {stdio: 'ignore'});
 		let main = 0;
 		let others = 0;
@@ -121,16 +133,17 @@ export async function measureInstructions({targets: wanted = ['reference', 'post
 		return {skipped: 'valgrind is not installed'};
 	}
 
-	const database = wanted.includes('postgres') ? await startBenchDatabase() : undefined;
+	const onDatabase = (kind) => kind === 'postgres' || kind === 'postgres-changing';
+	const database = wanted.some(onDatabase) ? await startBenchDatabase() : undefined;
 	try {
 		const results = {};
 		for (const kind of wanted) {
-			if (kind === 'postgres' && database?.url === undefined) {
+			if (onDatabase(kind) && database?.url === undefined) {
 				results[kind] = {skipped: database?.skipped};
 				continue;
 			}
 
-			results[kind] = await countInstructions(kind, kind === 'postgres' ? {env: {...process.env, DATABASE_URL: database.url}} : {});
+			results[kind] = await countInstructions(kind, onDatabase(kind) ? {env: {...process.env, DATABASE_URL: database.url}} : {});
 			log(`  ${kind}: ${results[kind].mainThread}k instructions per identify on the main thread, ${results[kind].otherThreads}k on others`);
 		}
 

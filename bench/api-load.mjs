@@ -13,7 +13,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {identifyBodies, PAGE_ORIGIN, USERS} from './api-users.mjs';
-import {startBenchDatabase} from './postgres.mjs';
+import {rowCounts, startBenchDatabase} from './postgres.mjs';
 import {median, round} from './stats.mjs';
 
 const CONNECTIONS = 32;
@@ -21,7 +21,9 @@ const PATH = '/v1/identify';
 const HEADERS = {'Content-Type': 'text/plain;charset=UTF-8', Origin: PAGE_ORIGIN};
 
 /** Whether a target of api-target.mjs needs PostgreSQL (DATABASE_URL). */
-const onDatabase = (kind) => kind === 'postgres' || kind === 'bare-postgres';
+const onDatabase = (kind) => kind === 'postgres' || kind === 'postgres-changing' || kind === 'bare-postgres';
+/** A load whose every call changes the user's metadata (the call's number in it), where the others repeat each user's. */
+const changing = (kind) => kind === 'postgres-changing';
 
 /**
  * Starts `node bench/api-target.mjs <kind>` and answers {url, stop()}.
@@ -64,10 +66,12 @@ export function generator() {
 }
 
 // Each body is the identify JSON without its opening brace: the generator
-// puts `{"messageId":"<fresh id>",` in front of it, per call.
+// puts `{"messageId":"<fresh id>",` in front of it, per call, and with
+// `change` a metadata that holds the call's number.
 const tails = (bodies) => bodies.map((body) => JSON.stringify(body).slice(1));
+const head = (id, n, change) => `{"messageId":"${id}",${change ? `"metadata":{"visit":${n}},` : ''}`;
 
-function wrkScript(bodies) {
+function wrkScript(bodies, change) {
 	const lua = (text) => `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 	const headers = Object.entries(HEADERS)
 		.map(([name, value]) => `[${lua(name)}] = ${lua(value)}`)
@@ -79,7 +83,7 @@ local prefix, n = "m", 0
 function init(args) prefix = args[1] end
 function request()
 	n = n + 1
-	return wrk.format("POST", ${lua(PATH)}, headers, '{"messageId":"' .. prefix .. "-" .. n .. '",' .. tails[(n % #tails) + 1])
+	return wrk.format("POST", ${lua(PATH)}, headers, '{"messageId":"' .. prefix .. "-" .. n .. '",' .. ${change ? `'"metadata":{"visit":' .. n .. '},' .. ` : ''}tails[(n % #tails) + 1])
 end
 function done(summary, latency, requests)
 	local e = summary.errors
@@ -107,7 +111,7 @@ async function runWrk(url, seconds, script, prefix) {
 	return {requestsPerSecond: r.requests / (r.durationUs / 1e6), p50Ms: r.p50Us / 1000, p99Ms: r.p99Us / 1000, requests: r.requests, non2xx: r.non2xx, errors: r.errors};
 }
 
-async function runAutocannon(url, seconds, bodies, prefix) {
+async function runAutocannon(url, seconds, bodies, prefix, change) {
 	const {default: autocannon} = await import('autocannon');
 	const list = tails(bodies);
 	let n = 0;
@@ -115,7 +119,7 @@ async function runAutocannon(url, seconds, bodies, prefix) {
 		url,
 		connections: CONNECTIONS,
 		duration: seconds,
-		requests: [{method: 'POST', path: PATH, headers: HEADERS, setupRequest: (request) => ({...request, body: `{"messageId":"${prefix}-${++n}",${list[n % list.length]}`})}],
+		requests: [{method: 'POST', path: PATH, headers: HEADERS, setupRequest: (request) => ({...request, body: `${head(`${prefix}-${++n}`, n, change)}${list[n % list.length]}`})}],
 	});
 	return {
 		requestsPerSecond: result.requests.total / (result.duration || seconds),
@@ -141,7 +145,7 @@ async function runAutocannon(url, seconds, bodies, prefix) {
 // warm-up is long enough for the API to reach its steady state (its JIT
 // tiers and its store filled: about 10 s under this load; 3 s left it
 // measuring code still being optimised).
-export async function measureApiLoad({targets: wanted = ['reference', 'metrics', 'registry', 'postgres', 'bare-postgres', 'bare'], rounds = 6, seconds = 5, warmUpSeconds = 10, log = console.log, execArgv = []} = {}) {
+export async function measureApiLoad({targets: wanted = ['reference', 'metrics', 'registry', 'postgres', 'postgres-changing', 'bare-postgres', 'bare'], rounds = 6, seconds = 5, warmUpSeconds = 10, log = console.log, execArgv = []} = {}) {
 	const tool = generator();
 	// PostgresStore needs a database: a throwaway one, or a line saying why not.
 	const database = wanted.some(onDatabase) ? await startBenchDatabase() : undefined;
@@ -153,12 +157,12 @@ export async function measureApiLoad({targets: wanted = ['reference', 'metrics',
 	const dir = mkdtempSync(join(tmpdir(), 'signet-bench-'));
 	// One script per client: a registry target's client has a token and secret of its own.
 	const scripts = new Map();
-	const loadOf = (client) => {
-		const name = client?.clientToken ?? 'default';
+	const loadOf = (client, change) => {
+		const name = `${client?.clientToken ?? 'default'}${change ? ' changing' : ''}`;
 		if (!scripts.has(name)) {
-			const bodies = identifyBodies(Date.now(), client);
+			const bodies = identifyBodies(Date.now(), client, {metadata: !change});
 			const script = join(dir, `identify-${scripts.size}.lua`);
-			writeFileSync(script, wrkScript(bodies));
+			writeFileSync(script, wrkScript(bodies, change));
 			scripts.set(name, {bodies, script});
 		}
 
@@ -166,8 +170,9 @@ export async function measureApiLoad({targets: wanted = ['reference', 'metrics',
 	};
 
 	const run = (target, duration, prefix) => {
-		const {bodies, script} = loadOf(target.client);
-		return tool === 'wrk' ? runWrk(target.url, duration, script, prefix) : runAutocannon(target.url, duration, bodies, prefix);
+		const change = changing(target.kind);
+		const {bodies, script} = loadOf(target.client, change);
+		return tool === 'wrk' ? runWrk(target.url, duration, script, prefix) : runAutocannon(target.url, duration, bodies, prefix, change);
 	};
 	const started = [];
 	const runId = Date.now().toString(36);
@@ -206,11 +211,18 @@ export async function measureApiLoad({targets: wanted = ['reference', 'metrics',
 		// for the same reason: PostgreSQL's work after the PostgresStore's
 		// warm-up would land in the MemoryStore's rounds.
 		const warm = (target) => run(target, warmUpSeconds, `${runId}-warm-${target.kind}`);
+		// The rows in the database after each PostgreSQL target's rounds (the targets share it: counts add up).
+		const rowsAfter = {};
 		await warm(floorTarget);
 		for (const target of started.slice(0, -1)) {
 			await warm(target);
 			for (let round_ = 0; round_ < rounds; round_++) {
 				pairs[target.kind].push([await measure(target, round_), await measure(floorTarget, round_)]);
+			}
+
+			if (onDatabase(target.kind)) {
+				rowsAfter[target.kind] = await rowCounts(database.url);
+				log(`  rows after ${target.kind}: ${Object.entries(rowsAfter[target.kind]).map(([table, n]) => `${table} ${n}`).join(', ')}`);
 			}
 		}
 
@@ -232,7 +244,7 @@ export async function measureApiLoad({targets: wanted = ['reference', 'metrics',
 			requests: list.reduce((sum, f) => sum + f.requests, 0),
 			rounds: list.map((f) => Math.round(f.requestsPerSecond)),
 		});
-		const results = Object.fromEntries(targets.map((kind) => [kind, summary(perRound[kind])]));
+		const results = Object.fromEntries(targets.map((kind) => [kind, {...summary(perRound[kind]), ...(rowsAfter[kind] && {rows: rowsAfter[kind]})}]));
 		for (const kind of targets.slice(0, -1)) {
 			// The ratio of each round's pair, then their median: a pair ran back to back, on the same machine state.
 			results[kind].ratio = round(median(pairs[kind].map(([target, bare]) => target.requestsPerSecond / bare.requestsPerSecond)));

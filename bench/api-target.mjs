@@ -5,6 +5,7 @@
 //   node bench/api-target.mjs observed    the same, and one JSON log line per answer handed to a function that drops it
 //   node bench/api-target.mjs registry    the same with the control plane on: 50 clients made through the admin API, one of them loaded
 //   DATABASE_URL=… node bench/api-target.mjs postgres   the same API on a PostgresStore
+//   DATABASE_URL=… node bench/api-target.mjs postgres-changing   the same (its load changes the metadata on every call)
 //   node bench/api-target.mjs bare        node:http, the same JSON body, HMAC-SHA256 + timingSafeEqual, nothing else
 //   DATABASE_URL=… node bench/api-target.mjs bare-postgres   the same, plus one durable PostgreSQL write per verified call
 // It listens on a free loopback port and sends {port} to its parent (IPC);
@@ -120,7 +121,8 @@ async function barePostgres() {
 	return bare((messageId) => pool.query({name: 'bench_seen', text: 'INSERT INTO bench_seen (message_id) VALUES ($1) ON CONFLICT DO NOTHING', values: [messageId]}));
 }
 
-const targets = {reference: () => reference(), metrics: () => reference(undefined, observing.metrics), observed: () => reference(undefined, observing.observed), registry, postgres, 'bare-postgres': barePostgres, bare: () => bare()};
+// postgres-changing is the same server: its load (api-load.mjs) changes the metadata on every call.
+const targets = {reference: () => reference(), metrics: () => reference(undefined, observing.metrics), observed: () => reference(undefined, observing.observed), registry, postgres, 'postgres-changing': postgres, 'bare-postgres': barePostgres, bare: () => bare()};
 if (!(kind in targets)) {
 	console.error(`bench/api-target.mjs: unknown target ${JSON.stringify(kind)}; one of ${Object.keys(targets).join(', ')}`);
 	process.exit(2);

@@ -9,14 +9,21 @@ export const USERS = 1000;
 
 /**
  * Identify bodies without their messageId (the load generator adds a fresh
- * one per call), as the SDK sends them: JSON with a hex hash and an expiration.
+ * one per call), as the SDK sends them: JSON with a hex hash and an
+ * expiration; without metadata when `metadata` is false.
  */
-export function identifyBodies(now = Date.now(), {clientToken = CLIENT_TOKEN, secret = SECRET} = {}) {
+export function identifyBodies(now = Date.now(), {clientToken = CLIENT_TOKEN, secret = SECRET} = {}, {metadata = true} = {}) {
 	const expiration = new Date(now + 24 * 60 * 60 * 1000).toISOString();
 	return Array.from({length: USERS}, (_, index) => {
 		const userId = `user-${index}`;
 		const hash = createHmac('sha256', secret).update(`${userId}\n${expiration}`, 'utf8').digest('hex');
-		return {clientToken, anonymousId: `anon-${String(index).padStart(8, '0')}-bench`, userId, metadata: {plan: index % 2 ? 'pro' : 'free'}, hash, expiration};
+		const body = {clientToken, anonymousId: `anon-${String(index).padStart(8, '0')}-bench`, userId, metadata: {plan: index % 2 ? 'pro' : 'free'}, hash, expiration};
+		// Without: the load generator writes a metadata of its own per call.
+		if (!metadata) {
+			delete body.metadata;
+		}
+
+		return body;
 	});
 }
 
@@ -27,6 +34,7 @@ export const TARGET_LABELS = {
 	metrics: 'reference API, MemoryStore, metrics on',
 	observed: 'reference API, MemoryStore, metrics + JSON log lines',
 	postgres: 'reference API, PostgresStore',
+	'postgres-changing': 'reference API, PostgresStore, metadata changed on every call',
 	'bare-postgres': 'bare + one PostgreSQL write',
 	bare: 'bare node:http + HMAC check',
 };

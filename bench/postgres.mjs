@@ -59,3 +59,21 @@ function serverCpuMicros(dataDir) {
 		return undefined;
 	}
 }
+
+/**
+ * How many rows each of the store's tables holds now (signet_*, the schema
+ * versions and registry aside): what a run left behind, reported beside
+ * its throughput.
+ */
+export async function rowCounts(url) {
+	const {default: pg} = await import('pg');
+	const client = new pg.Client({connectionString: url});
+	await client.connect();
+	try {
+		const tables = ['signet_users', 'signet_sessions', 'signet_replies', 'signet_counters', 'signet_outcome_counts', 'signet_failures'];
+		const {rows} = await client.query(`SELECT ${tables.map((table) => `(SELECT count(*) FROM ${table})::integer AS ${table.slice('signet_'.length)}`).join(', ')}`);
+		return rows[0];
+	} finally {
+		await client.end();
+	}
+}

@@ -93,5 +93,13 @@ export function apiTable(api) {
 			bytes(t.non2xx + t.errors),
 			t.rounds.map(bytes).join(', '),
 		]),
-	);
+	) + rowsLines(api);
+}
+
+// The rows each PostgreSQL target left in the database, one line each.
+function rowsLines(api) {
+	const lines = Object.entries(api.targets)
+		.filter(([, t]) => t.rows !== undefined)
+		.map(([kind, t]) => `rows after ${TARGET_LABELS[kind] ?? kind}: ${Object.entries(t.rows).map(([table, n]) => `${table} ${bytes(n)}`).join(', ')}`);
+	return lines.length === 0 ? '' : `\n${lines.join('\n')}`;
 }

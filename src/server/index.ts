@@ -34,6 +34,7 @@ export type {ErrorCode} from './api/reply';
 export {
 	MAX_ANONYMOUS_IDS,
 	type ClaimResult,
+	type IdentifyResult,
 	type IdentifyWrite,
 	type IdentityStore,
 	type MaybePromise,

@@ -10,6 +10,7 @@ import {rateLimited} from './rate-limit';
 import {errorReply, type Reply, VERIFICATION_MESSAGES} from './reply';
 import {newSession, type SessionAnswer, sessionEnd} from './session';
 import type {SessionReuse} from './session-reuse';
+import {openSharedSession, sealSharedSession} from './shared-session';
 import type {Outcome} from '../store/store';
 import {applyToUser} from './user-record';
 import {variablesFor} from './variables';
@@ -36,7 +37,8 @@ export type IdentityAnswer = {
  * keys and records the outcome, refuses it (403) when the client enforces
  * verification, else updates the user's one record and answers whether it
  * was verified. Only a verified call gets variables and a session (the
- * visitor's live one from `sessionReuse` when it holds one, else a new
+ * visitor's live one from `sessionReuse` when it holds one, or from a
+ * shared store that finds one sealed under the same proof, else a new
  * one); unverified calls also count against the per-user rate limit.
  *
  * @example
@@ -66,6 +68,9 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	const finding = sessionReuse?.find(settings.store, owner, now, sessionEnd(settings, now, validUntil));
 	const reused = isPromise(finding) ? await finding : finding;
 	const opened = reused === undefined ? newSession(settings, owner, now, validUntil) : undefined;
+	// A store others can read: the visitor's live session is found there, by the proof (see shared-session.ts).
+	const proof = sessionReuse === undefined ? (call.token ?? call.hash) : undefined;
+	const sealKey = opened !== undefined && proof !== undefined ? sealSharedSession(opened, proof, owner) : undefined;
 	if (reused !== undefined) {
 		// Written with the session otherwise; here there is no session to write.
 		const recording = settings.store.recordOutcome(outcome);
@@ -75,17 +80,26 @@ export async function identify(settings: Settings, client: Client, call: Identif
 	}
 
 	// Only a verified token's attributes are signed: they win over metadata.
-	const applying = applyToUser(settings, {clientToken, userId, anonymousId, metadata, attributes, verification: 'ok', now}, opened && {outcome, session: opened.record});
+	const reuseFrom = sealKey && new Date(now.getTime() + settings.sessionTtlMs / 2).toISOString();
+	const applying = applyToUser(settings, {clientToken, userId, anonymousId, metadata, attributes, verification: 'ok', now}, opened && {outcome, session: opened.record, reuseFrom});
 	const applied = isPromise(applying) ? await applying : applying;
 	if (!applied.ok) {
 		return applied.reply;
 	}
 
-	if (opened !== undefined) {
+	let session = reused ?? opened!.answer;
+	if (applied.reused !== undefined) {
+		const shared = openSharedSession(applied.reused, sealKey!);
+		if (shared === undefined) {
+			await settings.store.putSession(opened!.record);
+		} else {
+			session = shared;
+		}
+	} else if (opened !== undefined) {
 		sessionReuse?.remember(owner, opened.answer, opened.record.tokenHash);
 	}
 
-	const body: IdentityAnswer = {userId, anonymousId, verified: true, verification: 'ok', variables, session: reused ?? opened!.answer};
+	const body: IdentityAnswer = {userId, anonymousId, verified: true, verification: 'ok', variables, session};
 	if (applied.ignored.length > 0) {
 		body.ignored = applied.ignored;
 	}

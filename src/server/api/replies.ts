@@ -1,7 +1,6 @@
-import {createCipheriv, createDecipheriv, hash} from 'node:crypto';
 import type {Call} from './body';
 import {compoundKey} from '../store/compound-key';
-import {randomBytesFromPool} from './random-pool';
+import {derive, openText, sealText} from './sealing';
 import {bodyText, errorReply, type Reply} from './reply';
 import {isPromise} from '../store/maybe-promise';
 import type {IdentityStore, MaybePromise} from '../store/store';
@@ -175,38 +174,19 @@ function reused(): Reply {
 	return errorReply(409, 'message_id_reused', 'this messageId was already used by this visitor for a different call: give every new call a new messageId');
 }
 
-// Two labels give two unrelated values from the same ids: one names the
-// answer in the store, the other encrypts it.
-// The fingerprint hashes the content with the ids, message id included: the
-// store cannot test guesses of a low-entropy body against it. SHA-256 of
-// the UTF-8 text, in hex: the one-shot crypto.hash makes no Hash object,
-// a third of createHash's time, three times per call.
-function derive(label: string, ids: string, content = ''): string {
-	return hash('sha256', `${label}\u0000${ids}\u0000${content}`, 'hex');
-}
-
 function sealingKey(ids: string): Buffer {
 	return Buffer.from(derive('signet reply key', ids), 'hex');
 }
 
 function seal(reply: Reply, ids: string): string {
-	const iv = randomBytesFromPool(12);
-	const cipher = createCipheriv('aes-256-gcm', sealingKey(ids), iv);
 	const {status, body, headers} = reply;
-	const data = Buffer.concat([cipher.update(JSON.stringify({status, body, headers}), 'utf8'), cipher.final()]);
-	return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64url');
+	return sealText(JSON.stringify({status, body, headers}), sealingKey(ids));
 }
 
 // A reply that does not open (a corrupted store) is treated as never given.
 function open(sealed: string, ids: string): Reply | undefined {
-	try {
-		const bytes = Buffer.from(sealed, 'base64url');
-		const decipher = createDecipheriv('aes-256-gcm', sealingKey(ids), bytes.subarray(0, 12));
-		decipher.setAuthTag(bytes.subarray(12, 28));
-		return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')) as Reply;
-	} catch {
-		return undefined;
-	}
+	const text = openText(sealed, sealingKey(ids));
+	return text === undefined ? undefined : (JSON.parse(text) as Reply);
 }
 
 // For a store in this process: the answer as text, a copy that later

@@ -2,10 +2,10 @@ import {MAX_METADATA_BYTES, MAX_UNVERIFIED_METADATA_BYTES} from '../../shared/li
 import type {Settings} from '../config/settings';
 import {invalid, type Reply} from './reply';
 import {isPromise} from '../store/maybe-promise';
-import type {IdentifyWrite, IdentityStore, MaybePromise, MergeResult, UserChange, UserRecord} from '../store/store';
+import type {IdentifyResult, IdentifyWrite, IdentityStore, MaybePromise, MergeResult, SessionRecord, UserChange, UserRecord} from '../store/store';
 
 /** A call applied to a user's record, or the 400 that says why nothing changed. */
-export type Applied = {ok: true; record: UserRecord; ignored: string[]} | {ok: false; reply: Reply};
+export type Applied = {ok: true; record: UserRecord; ignored: string[]; reused?: SessionRecord} | {ok: false; reply: Reply};
 
 /**
  * Applies one call to the one record of (clientToken, userId) through the
@@ -31,7 +31,7 @@ export function applyToUser(settings: Settings, change: Omit<UserChange, 'maxMet
 	// anyone can make those, one per invented user id, so they are kept small.
 	const maxMetadataBytes = verification === 'ok' ? MAX_METADATA_BYTES : MAX_UNVERIFIED_METADATA_BYTES;
 	const full: UserChange = {clientToken, userId, anonymousId, metadata, attributes, verification, now, maxMetadataBytes};
-	const merging = verified === undefined ? settings.store.mergeUser(full) : writeVerified(settings.store, {outcome: verified.outcome, change: full, session: verified.session});
+	const merging = verified === undefined ? settings.store.mergeUser(full) : writeVerified(settings.store, {outcome: verified.outcome, change: full, session: verified.session, reuseFrom: verified.reuseFrom});
 	if (maxMetadataBytes === MAX_METADATA_BYTES) {
 		return isPromise(merging) ? merging.then(appliedOf) : appliedOf(merging);
 	}
@@ -39,7 +39,7 @@ export function applyToUser(settings: Settings, change: Omit<UserChange, 'maxMet
 	return isPromise(merging) ? merging.then(unverifiedAppliedOf) : unverifiedAppliedOf(merging);
 }
 
-function appliedOf(result: MergeResult): Applied {
+function appliedOf(result: IdentifyResult): Applied {
 	if (!result.ok) {
 		const message = `metadata would make this user's stored metadata larger than ${MAX_METADATA_BYTES} bytes (16 KiB) as JSON: send fewer or smaller keys`;
 		return {ok: false, reply: invalid('metadata', message)};
@@ -59,7 +59,7 @@ function unverifiedAppliedOf(result: MergeResult): Applied {
 
 // A verified identify's outcome, change and session: in one step when the
 // store can (applyIdentify), else in turn, the session only if the change applied.
-function writeVerified(store: IdentityStore, write: IdentifyWrite): MaybePromise<MergeResult> {
+function writeVerified(store: IdentityStore, write: IdentifyWrite): MaybePromise<IdentifyResult> {
 	return store.applyIdentify === undefined ? writeInTurn(store, write) : store.applyIdentify(write);
 }
 

@@ -48,7 +48,13 @@ export type UserRecord = {
 	createdAt: string;
 	/** When a call last changed the record (ISO time). */
 	updatedAt: string;
-	/** How many calls were applied to this record: a retried call counts once. */
+	/**
+	 * How many calls were applied to this record: a retried call counts
+	 * once. A call that is the last applied call again (same metadata,
+	 * attributes, anonymous id and verification) would change nothing; a
+	 * store may leave the record as it is then, this count and `updatedAt`
+	 * included (PostgresStore does: a page reload writes no row).
+	 */
 	applied: number;
 };
 
@@ -137,6 +143,15 @@ export type SessionRecord = {
 	createdAt: string;
 	/** When it ends (ISO time); the store may forget it after that. */
 	expiresAt: string;
+	/**
+	 * Only with a store others can read: what gives the token back with a
+	 * key derived from the proof that opened the session (which the store
+	 * never sees), and an id of that key, so that the same proof on any
+	 * instance can answer this session again (see {@link IdentifyWrite}).
+	 * Getting the token needs the proof, which opens a session anyway.
+	 */
+	sealed?: string;
+	sealId?: string;
 };
 
 /**
@@ -192,12 +207,25 @@ export type Outcome = {
 /**
  * A verified identify's three writes, as {@link IdentityStore.applyIdentify}
  * receives them: its outcome, its change to the user's record, and the
- * session it opens if the change applies.
+ * session it opens if the change applies. With `reuseFrom` (ISO time), a
+ * live session of the same client, user, visitor and key, sealed under the
+ * same key (`session.sealId`), ending between `reuseFrom` and
+ * `session.expiresAt`, is answered as `reused` instead, and `session` is
+ * not stored: a page reload opens no new session.
  *
  * @example
  * await store.applyIdentify?.({outcome: {clientToken, userId: '42', code: 'ok', at: now}, change, session});
  */
-export type IdentifyWrite = {outcome: Outcome; change: UserChange; session: SessionRecord};
+export type IdentifyWrite = {outcome: Outcome; change: UserChange; session: SessionRecord; reuseFrom?: string};
+
+/**
+ * What {@link IdentityStore.applyIdentify} answers: what `mergeUser` would,
+ * and the session reused instead of storing a new one, if any.
+ *
+ * @example
+ * const result = await store.applyIdentify(write); // {ok: true, record, ignored: [], reused: {tokenHash, sealed, …}}
+ */
+export type IdentifyResult = MergeResult | {ok: true; record: UserRecord; ignored: string[]; reused?: SessionRecord};
 
 /**
  * The outcomes of one client since a time, as {@link IdentityStore.readiness} answers them.
@@ -274,12 +302,13 @@ export type IdentityStore = {
 	/**
 	 * Optional: a verified identify's writes as one atomic step. Records
 	 * `outcome`, applies `change` by the rules of {@link UserChange} and,
-	 * only if it applied, stores `session`; answers what `mergeUser`
-	 * answers. The handler uses it when the store has it (a database then
-	 * makes one round trip and one commit where it would make three), and
+	 * only if it applied, stores `session` (or answers a live one instead,
+	 * with `reuseFrom`); answers what `mergeUser` answers. The handler uses
+	 * it when the store has it (a database then makes one round trip and
+	 * one commit where it would make three), and
 	 * otherwise calls `recordOutcome`, `mergeUser` and `putSession` in turn.
 	 */
-	applyIdentify?(write: IdentifyWrite): MaybePromise<MergeResult>;
+	applyIdentify?(write: IdentifyWrite): MaybePromise<IdentifyResult>;
 
 	/**
 	 * Optional: answers once the store can answer calls (PostgreSQL: one

@@ -94,7 +94,7 @@ export class Batches<Item, Answer> {
 		try {
 			answers = await this.#run(batch.map((entry) => entry.item));
 		} catch (error) {
-			if (batch.length > 1 && rolledBack(error)) {
+			if (batch.length > 1 && rolledBack(error) && !timedOut(error)) {
 				await Promise.all(batch.map((entry) => this.#run([entry.item]).then(([answer]) => entry.resolve(answer), entry.reject)));
 			} else {
 				for (const entry of batch) {
@@ -124,4 +124,17 @@ export class Batches<Item, Answer> {
 export function rolledBack(error: unknown): boolean {
 	const {code, severity} = (error ?? {}) as {code?: unknown; severity?: unknown};
 	return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string';
+}
+
+/**
+ * Whether PostgreSQL cancelled the statement for a timeout (a lock waited
+ * for past `lock_timeout`, or `statement_timeout`): its calls fail as they
+ * are, at once, rather than wait that long again one by one.
+ *
+ * @example
+ * timedOut(Object.assign(new Error('canceling statement due to lock timeout'), {code: '55P03'})) // true
+ */
+export function timedOut(error: unknown): boolean {
+	const code = (error as {code?: unknown} | null)?.code;
+	return code === '55P03' || code === '57014';
 }

@@ -207,6 +207,34 @@ CREATE TABLE signet_registry_version (
 INSERT INTO signet_registry_version (one, version) VALUES (true, 0);
 `,
 	},
+	{
+		version: 5,
+		sql: `
+-- A repeat identify writes nothing durable (README, "Durability").
+-- The database start a claim was made in: a claim of an earlier start
+-- (made just before the database went down) belongs to a call that cannot
+-- finish, so a retry takes it over at once rather than after 30 s. NULL
+-- for rows of earlier versions: those keep the 30 s.
+ALTER TABLE signet_replies ADD COLUMN claimed_in timestamptz;
+-- Remembered answers need not survive a crash of PostgreSQL (which
+-- empties an UNLOGGED table; a clean restart keeps it): a retry then runs
+-- its call again, which changes nothing the first run wrote (the user's
+-- call digest below, the visitor's session reused) and answers the same.
+-- No WAL and no disk flush per claim and answer.
+ALTER TABLE signet_replies SET UNLOGGED;
+-- The digest of the last call applied to the record, with the count of
+-- calls applied then: the same call again would change nothing, so it is
+-- not written (no row version, no WAL). See mergeUsers.
+ALTER TABLE signet_users ADD COLUMN call_digest text;
+-- What gives a session's token back with a key derived from the proof that
+-- opened it (which the database never sees), and an id of that key: a verified
+-- identify with the same proof, on any instance, answers the visitor's
+-- live session again instead of inserting one per page load. Reading the
+-- table gives no usable token: that needs the proof, which opens a session
+-- anyway.
+ALTER TABLE signet_sessions ADD COLUMN seal_id text, ADD COLUMN sealed text;
+`,
+	},
 ];
 
 // Any constant will do, as long as it is this one: every process that
@@ -228,6 +256,8 @@ export async function migrate(pool: PostgresPool): Promise<void> {
 	let failed: unknown;
 	try {
 		await client.query('BEGIN');
+		// Waiting for another process's migration is no stuck call.
+		await client.query("SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0");
 		await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
 		await client.query('CREATE TABLE IF NOT EXISTS signet_schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
 		const {rows} = await client.query('SELECT coalesce(max(version), 0) AS version FROM signet_schema_versions');

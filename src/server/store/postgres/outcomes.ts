@@ -1,21 +1,25 @@
-import {HOUR_MS} from '../instant';
-import type {Outcome} from '../store';
+import type {PendingOutcomes} from './pending-outcomes';
 import {runNamed, type PostgresPool} from './pool';
 import {RECORD_OUTCOMES} from './statements/outcomes';
 
 /**
- * A batch of `recordOutcome` calls in one RECORD_OUTCOMES.
+ * Writes the outcomes `pending` counted so far in one RECORD_OUTCOMES (none
+ * when there are none); if the statement fails, they go back to `pending`
+ * for the next write, and the error is thrown.
  *
  * @example
- * new Batches({...BATCH, run: (outcomes) => recordOutcomes(pool, outcomes)});
+ * setInterval(() => flushOutcomes(pool, pending).catch(onError), 5000);
  */
-export async function recordOutcomes(pool: PostgresPool, outcomes: Outcome[]): Promise<void[]> {
-	await runNamed(pool, 'signet_record_outcomes', RECORD_OUTCOMES, [JSON.stringify(outcomes.map(outcomeRow))]);
-	return [];
-}
+export async function flushOutcomes(pool: PostgresPool, pending: PendingOutcomes): Promise<void> {
+	const rows = pending.take();
+	if (rows.length === 0) {
+		return;
+	}
 
-// An outcome as a row of RECORD_OUTCOMES' input: the hour is its bucket.
-function outcomeRow({clientToken, userId, code, hint, at}: Outcome) {
-	const ms = at.getTime();
-	return {outcome_client: clientToken, outcome_user: userId, code, hint: hint ?? null, outcome_at: ms, hour: Math.floor(ms / HOUR_MS) * HOUR_MS};
+	try {
+		await runNamed(pool, 'signet_record_outcomes', RECORD_OUTCOMES, [JSON.stringify(rows)]);
+	} catch (error) {
+		pending.putBack(rows);
+		throw error;
+	}
 }

@@ -38,9 +38,12 @@ export type PostgresConnection = {connectionString: string; pool?: never} | {poo
  * anything else.
  *
  * @example
- * const {pool, owned} = openPool({connectionString: process.env.DATABASE_URL}, 10);
+ * const {pool, owned} = openPool({connectionString: process.env.DATABASE_URL}, {maxConnections: 10, statementTimeoutMs: 1500, lockTimeoutMs: 1000});
  */
-export function openPool(connection: PostgresConnection, maxConnections: number): {pool: PostgresPool; owned: boolean} {
+export function openPool(
+	connection: PostgresConnection,
+	{maxConnections, statementTimeoutMs, lockTimeoutMs}: {maxConnections: number; statementTimeoutMs: number; lockTimeoutMs: number},
+): {pool: PostgresPool; owned: boolean} {
 	if (connection?.pool !== undefined) {
 		return {pool: connection.pool, owned: false};
 	}
@@ -48,8 +51,16 @@ export function openPool(connection: PostgresConnection, maxConnections: number)
 	if (typeof connection?.connectionString === 'string') {
 		// A connection attempt gives up rather than hold a request forever
 		// (the handler then answers 503 and the SDK retries), and TCP
-		// keep-alive notices a connection whose peer vanished.
-		const pool = new pg.Pool({connectionString: connection.connectionString, max: maxConnections, connectionTimeoutMillis: 5000, keepAlive: true});
+		// keep-alive notices a connection whose peer vanished. A statement
+		// stuck behind a lock is cancelled the same way (0 is pg's "unset").
+		const pool = new pg.Pool({
+			connectionString: connection.connectionString,
+			max: maxConnections,
+			connectionTimeoutMillis: 5000,
+			keepAlive: true,
+			statement_timeout: statementTimeoutMs || undefined,
+			lock_timeout: lockTimeoutMs || undefined,
+		});
 		// An idle connection dies when the database restarts; the pool drops
 		// it and connects anew. Without a listener that event would end the process.
 		pool.on('error', () => {});

@@ -1,11 +1,12 @@
 import type {AuditEvent, Registry, RegistryStore, RegistryWrite, RegistryWriteResult} from '../registry';
-import type {ClaimResult, IdentifyWrite, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, UserChange, UserRecord} from '../store';
+import type {ClaimResult, IdentifyResult, IdentifyWrite, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, UserChange, UserRecord} from '../store';
 import {compoundKey} from '../compound-key';
 import {HOUR_MS} from '../instant';
 import {Batches} from './batches';
 import {countCallsTogether, type Count} from './call-counts';
 import {migrate} from './migrations';
-import {recordOutcomes} from './outcomes';
+import {flushOutcomes} from './outcomes';
+import {PendingOutcomes} from './pending-outcomes';
 import {auditEvents, readRegistry, registryVersion, touchKeys, writeRegistry} from './registry';
 import {RegistryListener} from './registry-listener';
 import {openPool, runNamed, type PostgresConnection, type PostgresPool} from './pool';
@@ -14,7 +15,7 @@ import {toOutcomeSummary, toSession, toUser} from './rows';
 import {READINESS} from './statements/outcomes';
 import {RELEASE_REPLY} from './statements/replies';
 import {DELETE_SESSION, DELETE_SESSIONS, GET_SESSION, PUT_SESSION} from './statements/sessions';
-import {SWEEP} from './statements/sweep';
+import {SWEEP, SWEPT} from './statements/sweep';
 import {GET_USER} from './statements/users';
 import {type PostgresStoreOptions, storeOptions} from './store-options';
 import {sweepTimer} from './sweep-timer';
@@ -28,13 +29,20 @@ import {applyIdentifies, mergeUsers} from './user-writes';
 // identify path uses four kinds, well within the default pool of ten.
 const BATCH = {concurrency: 1, maxItems: 64};
 
+// Rounds of one sweep: 100 of the default 1,000 rows a table, as many as a
+// busy API expires in a minute many times over; what is left waits a minute.
+const MAX_SWEEP_ROUNDS = 100;
+
 /**
  * An {@link IdentityStore} in PostgreSQL, shared by every API process that
  * points at the same database: a retry reaching another instance is
  * answered once, a logout anywhere ends the session everywhere, and all
  * instances count one rate limit. Every method is one SQL statement (one
- * round trip, atomic on its own); only token hashes are stored. The calls
- * every identify makes (claim, count, apply, finish, and outcomes) share
+ * round trip, atomic on its own); only token hashes are stored (and
+ * tokens sealed under a key the database never sees). Verification
+ * outcomes are counted in memory and written every `outcomeFlushMs` in one
+ * statement (see PendingOutcomes). The calls
+ * every identify makes (claim, count, apply, finish) share
  * statements when they arrive together: while a statement of a kind is
  * in flight, the calls of that kind wait and go together in the next one,
  * so a busy API pays one round trip and one commit for many calls; each
@@ -67,23 +75,29 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	readonly #ownsPool: boolean;
 	readonly #outcomeRetentionMs: number;
 	readonly #unverifiedRetentionMs: number;
+	readonly #sweepBatchSize: number;
 	readonly #timer: ReturnType<typeof setInterval> | undefined;
 	readonly #merges: Batches<UserChange, MergeResult>;
-	readonly #identifies: Batches<IdentifyWrite, MergeResult>;
+	readonly #identifies: Batches<IdentifyWrite, IdentifyResult>;
 	readonly #claims: Batches<Claim, ClaimRow>;
 	readonly #finishes: Batches<Finish, void>;
 	readonly #counts: Batches<Count, number[]>;
-	readonly #outcomes: Batches<Outcome, void>;
+	readonly #outcomes = new PendingOutcomes();
+	readonly #flushTimer: ReturnType<typeof setInterval>;
+	// The outcome write under way (one at a time), which readiness and close() wait for.
+	#flushing: Promise<void> = Promise.resolve();
 	readonly #listener: RegistryListener;
 	#closed: Promise<void> | undefined;
 
 	constructor(connection: PostgresConnection, options: PostgresStoreOptions = {}) {
-		const {sweepIntervalMs, outcomeRetentionMs, unverifiedRetentionMs, maxConnections, onSweepError, now} = storeOptions(options);
-		const {pool, owned} = openPool(connection, maxConnections);
+		const settings = storeOptions(options);
+		const {sweepIntervalMs, outcomeRetentionMs, unverifiedRetentionMs, onSweepError, now} = settings;
+		const {pool, owned} = openPool(connection, settings);
 		this.#pool = pool;
 		this.#ownsPool = owned;
 		this.#outcomeRetentionMs = outcomeRetentionMs;
 		this.#unverifiedRetentionMs = unverifiedRetentionMs;
+		this.#sweepBatchSize = settings.sweepBatchSize;
 		// One user's calls go in different statements: an upsert changes a row once.
 		const user = ({clientToken, userId}: UserChange) => compoundKey(clientToken, userId);
 		this.#merges = new Batches({...BATCH, key: user, run: (changes) => mergeUsers(pool, changes)});
@@ -91,7 +105,8 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		this.#claims = new Batches({...BATCH, key: (claim) => claim.key, run: (claims) => claimReplies(pool, claims)});
 		this.#finishes = new Batches({...BATCH, key: (finish) => finish.key, run: (finishes) => finishReplies(pool, finishes)});
 		this.#counts = new Batches({...BATCH, run: (counts) => countCallsTogether(pool, counts)});
-		this.#outcomes = new Batches({...BATCH, run: (outcomes) => recordOutcomes(pool, outcomes)});
+		this.#flushTimer = setInterval(() => void this.#flushOutcomes().catch((error: unknown) => onSweepError?.(error)), settings.outcomeFlushMs);
+		this.#flushTimer.unref();
 		this.#listener = new RegistryListener(pool);
 		this.#timer = sweepTimer(sweepIntervalMs, (time) => this.sweep(time), now, onSweepError);
 	}
@@ -117,8 +132,12 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	 */
 	close(): Promise<void> {
 		clearInterval(this.#timer);
+		clearInterval(this.#flushTimer);
 		this.#listener.close();
-		this.#closed ??= this.#ownsPool ? this.#pool.end() : Promise.resolve();
+		// The outcomes counted since the last write go first, if the database takes them.
+		this.#closed ??= this.#flushOutcomes()
+			.catch(() => {})
+			.then(() => (this.#ownsPool ? this.#pool.end() : undefined));
 		return this.#closed;
 	}
 
@@ -139,8 +158,11 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	 * @example
 	 * await store.applyIdentify({outcome, change, session}); // as recordOutcome, mergeUser and putSession would
 	 */
-	applyIdentify(write: IdentifyWrite): Promise<MergeResult> {
-		return this.#identifies.add(write);
+	async applyIdentify(write: IdentifyWrite): Promise<IdentifyResult> {
+		const result = await this.#identifies.add(write);
+		// Counted once the write is done (applied or too large), as when it was one statement.
+		this.#outcomes.add(write.outcome);
+		return result;
 	}
 
 	async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -177,11 +199,17 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		return keys.length === 0 ? [] : this.#counts.add({keys, windowMs, now});
 	}
 
-	recordOutcome(outcome: Outcome): Promise<void> {
-		return this.#outcomes.add(outcome);
+	/**
+	 * Counts the outcome in this process; every `outcomeFlushMs` the counts
+	 * go to the database in one statement (see PendingOutcomes).
+	 */
+	recordOutcome(outcome: Outcome): void {
+		this.#outcomes.add(outcome);
 	}
 
+	/** Every process's outcomes as written so far, this process's counted since included (written first). */
 	async readiness(clientToken: string, since: Date): Promise<OutcomeSummary> {
+		await this.#flushOutcomes();
 		// Counted in whole hours: the hour that holds `since` counts whole.
 		const hour = new Date(Math.floor(since.getTime() / HOUR_MS) * HOUR_MS);
 		const {rows} = await runNamed(this.#pool, 'signet_readiness', READINESS, [clientToken, hour, since]);
@@ -218,13 +246,34 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		return auditEvents(this.#pool, filter);
 	}
 
+	// Writes the outcomes counted so far in one statement, after the write
+	// under way; rows of a write that fails are counted again for the next.
+	#flushOutcomes(): Promise<void> {
+		this.#flushing = this.#flushing.then(
+			() => flushOutcomes(this.#pool, this.#outcomes),
+			() => flushOutcomes(this.#pool, this.#outcomes),
+		);
+		return this.#flushing;
+	}
+
+	/**
+	 * Deletes what has expired (see SWEEP), in rounds of at most
+	 * `sweepBatchSize` rows per table, each its own short statement, until
+	 * no table has more (or MAX_SWEEP_ROUNDS rounds: the next sweep goes on).
+	 */
 	async sweep(now: Date): Promise<void> {
 		const time = now.getTime();
-		await runNamed(this.#pool, 'signet_sweep', SWEEP, [now, new Date(time - this.#outcomeRetentionMs), new Date(time - this.#unverifiedRetentionMs)]);
+		const values = [now, new Date(time - this.#outcomeRetentionMs), new Date(time - this.#unverifiedRetentionMs), this.#sweepBatchSize];
+		for (let round = 0; round < MAX_SWEEP_ROUNDS; round++) {
+			const {rows} = await runNamed(this.#pool, 'signet_sweep', SWEEP, values);
+			if (SWEPT.every((name) => rows[0][name] < this.#sweepBatchSize)) {
+				return;
+			}
+		}
 	}
 }
 
 // The parameters of PUT_SESSION.
-function sessionValues({tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt}: SessionRecord): unknown[] {
-	return [tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt];
+function sessionValues({tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt, sealId, sealed}: SessionRecord): unknown[] {
+	return [tokenHash, clientToken, userId, anonymousId, keyId, createdAt, expiresAt, sealId ?? null, sealed ?? null];
 }

@@ -15,6 +15,12 @@ export type PostgresStoreOptions = {
 	 */
 	sweepIntervalMs?: number;
 	/**
+	 * The most rows one sweep statement deletes from a table: a sweep runs
+	 * rounds of these, each a short transaction, rather than one long one.
+	 * @default 1000
+	 */
+	sweepBatchSize?: number;
+	/**
 	 * How long verification outcomes are kept for readiness reports.
 	 * @default 7 days
 	 */
@@ -34,7 +40,26 @@ export type PostgresStoreOptions = {
 	 * @default 10
 	 */
 	maxConnections?: number;
-	/** Told of a timed sweep that failed (the next tick tries again). @default nothing */
+	/**
+	 * The longest one statement may run, and the longest it may wait for a
+	 * row lock (`statement_timeout` and `lock_timeout` of the pool's
+	 * sessions): past them PostgreSQL cancels it and the API answers 503
+	 * with `Retry-After`, rather than holding the call. Only for the pool the
+	 * store creates (set them on a pool you pass); `migrate()` waits as long
+	 * as it must. 0 turns one off.
+	 * @default 1500 and 1000
+	 */
+	statementTimeoutMs?: number;
+	/** See `statementTimeoutMs`. @default 1000 */
+	lockTimeoutMs?: number;
+	/**
+	 * How often each process writes the verification outcomes it counted
+	 * (one statement for all of them): a crash of the process loses at most
+	 * this long's counts. `readiness` and `close()` write them first.
+	 * @default 5000
+	 */
+	outcomeFlushMs?: number;
+	/** Told of a timed sweep or outcome write that failed (the next tick tries again). @default nothing */
 	onSweepError?: (error: unknown) => void;
 	/** The clock of the timed sweep. @default () => new Date() */
 	now?: () => Date;
@@ -52,6 +77,10 @@ export type StoreSettings = {
 	outcomeRetentionMs: number;
 	unverifiedRetentionMs: number;
 	maxConnections: number;
+	statementTimeoutMs: number;
+	lockTimeoutMs: number;
+	outcomeFlushMs: number;
+	sweepBatchSize: number;
 	onSweepError: ((error: unknown) => void) | undefined;
 	now: () => Date;
 };
@@ -65,13 +94,19 @@ export type StoreSettings = {
  */
 export function storeOptions(options: PostgresStoreOptions): StoreSettings {
 	const {sweepIntervalMs = 60_000, outcomeRetentionMs = 7 * 24 * HOUR_MS, unverifiedRetentionHours = 72, maxConnections = 10, onSweepError, now = () => new Date()} = options;
+	const {statementTimeoutMs = 1500, lockTimeoutMs = 1000, outcomeFlushMs = 5000, sweepBatchSize = 1000} = options;
 	if (!(sweepIntervalMs >= 0) || !(outcomeRetentionMs > 0) || !(maxConnections >= 1)) {
 		throw new TypeError('PostgresStore: sweepIntervalMs must be at least 0, outcomeRetentionMs above 0 and maxConnections at least 1');
+	}
+
+	if (![statementTimeoutMs, lockTimeoutMs].every((ms) => Number.isSafeInteger(ms) && ms >= 0) || !(outcomeFlushMs > 0) || !(Number.isSafeInteger(sweepBatchSize) && sweepBatchSize >= 1)) {
+		throw new TypeError('PostgresStore: statementTimeoutMs and lockTimeoutMs must be whole milliseconds, at least 0, outcomeFlushMs above 0 and sweepBatchSize a whole number, at least 1');
 	}
 
 	if (typeof unverifiedRetentionHours !== 'number' || !(unverifiedRetentionHours > 0) || !Number.isFinite(unverifiedRetentionHours)) {
 		throw new TypeError('PostgresStore: unverifiedRetentionHours must be a finite number of hours above 0');
 	}
 
-	return {sweepIntervalMs, outcomeRetentionMs, unverifiedRetentionMs: unverifiedRetentionHours * HOUR_MS, maxConnections, onSweepError, now};
+	const unverifiedRetentionMs = unverifiedRetentionHours * HOUR_MS;
+	return {sweepIntervalMs, outcomeRetentionMs, unverifiedRetentionMs, maxConnections, statementTimeoutMs, lockTimeoutMs, outcomeFlushMs, sweepBatchSize, onSweepError, now};
 }

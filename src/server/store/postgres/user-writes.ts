@@ -4,8 +4,7 @@
 // statements/fragments.ts), and the rows mapped back to the calls, in
 // their order.
 import {compoundKey} from '../compound-key';
-import {HOUR_MS} from '../instant';
-import {type IdentifyWrite, MAX_ANONYMOUS_IDS, type MergeResult, type UserChange, type UserRecord} from '../store';
+import {type IdentifyResult, type IdentifyWrite, MAX_ANONYMOUS_IDS, type MergeResult, type UserChange, type UserRecord} from '../store';
 import {runNamed, type PostgresPool, type PostgresResult} from './pool';
 import {toUser} from './rows';
 import {APPLY_IDENTIFIES} from './statements/identify';
@@ -33,15 +32,37 @@ export async function mergeUsers(pool: PostgresPool, changes: UserChange[]): Pro
  * @example
  * new Batches({...BATCH, key: (write) => user(write.change), run: (writes) => applyIdentifies(pool, writes)});
  */
-export async function applyIdentifies(pool: PostgresPool, writes: IdentifyWrite[]): Promise<MergeResult[]> {
+export async function applyIdentifies(pool: PostgresPool, writes: IdentifyWrite[]): Promise<IdentifyResult[]> {
 	return byLimit(
 		writes.map((write) => write.change),
 		async (changes, indexes) => {
 			const calls = indexes.map((index) => identifyRow(writes[index]));
 			const {rows} = await runNamed(pool, 'signet_apply_identifies', APPLY_IDENTIFIES, [JSON.stringify(calls), changes[0].maxMetadataBytes, MAX_ANONYMOUS_IDS]);
-			return mergeResults(rows, changes);
+			return withReused(rows, indexes, writes, mergeResults(rows, changes));
 		},
 	);
+}
+
+// Each applied identify with the live session the statement found for it
+// instead of storing the new one (its row's found_* columns), if any.
+function withReused(rows: PostgresResult['rows'], indexes: number[], writes: IdentifyWrite[], results: MergeResult[]): IdentifyResult[] {
+	const found = new Map<string, Record<string, any>>();
+	for (const row of rows) {
+		if (row.found_hash !== null) {
+			found.set(compoundKey(row.client_token, row.user_id), row);
+		}
+	}
+
+	return results.map((result, position) => {
+		const {change, session} = writes[indexes[position]];
+		const row = result.ok ? found.get(compoundKey(change.clientToken, change.userId)) : undefined;
+		if (row === undefined) {
+			return result;
+		}
+
+		const reused = {...session, tokenHash: row.found_hash, createdAt: row.found_created, expiresAt: row.found_expires, sealed: row.found_sealed};
+		return {...result, reused};
+	});
 }
 
 // Runs `run` once per maxMetadataBytes among the changes (a statement
@@ -102,12 +123,11 @@ function mergeResults(rows: PostgresResult['rows'], changes: UserChange[]): Merg
 	});
 }
 
-// A verified identify as a row of APPLY_IDENTIFIES' input: its change,
-// outcome and session in one literal, as changeRow and outcomeRow write
-// theirs. Three spreads into one object built it key by key through V8's
+// A verified identify as a row of APPLY_IDENTIFIES' input: its change
+// and session in one literal, as changeRow writes the change. Three spreads into one object built it key by key through V8's
 // runtime, the heaviest function of the API's profile after the socket.
-function identifyRow({change, outcome, session}: IdentifyWrite) {
-	const at = outcome.at.getTime();
+function identifyRow(write: IdentifyWrite) {
+	const {change, session} = write;
 	return {
 		client_token: change.clientToken,
 		user_id: change.userId,
@@ -116,12 +136,6 @@ function identifyRow({change, outcome, session}: IdentifyWrite) {
 		attributes: change.attributes ?? {},
 		verification: change.verification,
 		at: change.now.getTime(),
-		outcome_client: outcome.clientToken,
-		outcome_user: outcome.userId,
-		code: outcome.code,
-		hint: outcome.hint ?? null,
-		outcome_at: at,
-		hour: Math.floor(at / HOUR_MS) * HOUR_MS,
 		token_hash: session.tokenHash,
 		session_client_token: session.clientToken,
 		session_user_id: session.userId,
@@ -129,5 +143,8 @@ function identifyRow({change, outcome, session}: IdentifyWrite) {
 		key_id: session.keyId,
 		session_created: session.createdAt,
 		session_expires: session.expiresAt,
+		seal_id: session.sealId ?? null,
+		sealed: session.sealed ?? null,
+		reuse_from: write.reuseFrom ?? null,
 	};
 }

@@ -1,9 +1,9 @@
 // What an answered call leaves in PostgreSQL survives a crash of the
 // database: on a cluster as durable as a production one (fsync and
 // synchronous commit on), killed without a checkpoint right after the
-// answers, every call's claim, answer, user change, session and outcome is
-// still there. The store commits a call's earlier writes without waiting
-// for the disk; the synchronous commit of its answer must flush them.
+// answers, every call's user change, session and outcome is still there,
+// and a retry gets the first answer without applying the call again,
+// though the remembered answers (UNLOGGED) are gone.
 import {randomUUID} from 'node:crypto';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {createIdentityHandler, signIdentity} from '../../../../src/server/index';
@@ -52,7 +52,9 @@ describePostgres('PostgresStore through a crash of PostgreSQL', () => {
 			retries = await Promise.all(bodies.map((body) => call('/v1/identify', body)));
 		}
 
-		// Each retry gets the remembered answer (the same session token), so the call was not applied again.
+		// Each retry gets the first answer (the same session token) and was not applied again: the
+		// remembered answers were in an UNLOGGED table, which the crash emptied, so each retry ran
+		// again, found its call already applied (the user's call digest) and the visitor's session live.
 		expect(retries).toEqual(answers);
 		for (const [index, answer] of answers.entries()) {
 			expect(await store.getUser(CLIENT, `crash-user-${index}`)).toMatchObject({applied: 1, metadata: {n: index}, verified: true});
@@ -60,6 +62,9 @@ describePostgres('PostgresStore through a crash of PostgreSQL', () => {
 			expect(update.status).toBe(200);
 		}
 
-		expect((await store.readiness(CLIENT, new Date(Date.now() - 3_600_000))).byCode).toEqual({ok: 20});
+		// Outcomes are counts: every answered call is there, and a retry that ran again counts again.
+		const {byCode} = await store.readiness(CLIENT, new Date(Date.now() - 3_600_000));
+		expect(Object.keys(byCode)).toEqual(['ok']);
+		expect(byCode.ok).toBeGreaterThanOrEqual(40);
 	});
 });

@@ -201,7 +201,7 @@ describePostgres('PostgresStore registry', () => {
 		}
 	});
 
-	it('upgrades a schema version 3 database with data to version 4 keeping every row of every table, with an empty registry at version 0', async () => {
+	it('upgrades a schema version 3 database with data to version 4 and later keeping every row of every table, with an empty registry at version 0', async () => {
 		const connectionString = await cluster.createDatabase();
 		const pool = new pg.Pool({connectionString});
 		const store = new PostgresStore({pool}, {sweepIntervalMs: 0});
@@ -213,14 +213,14 @@ describePostgres('PostgresStore registry', () => {
 				await pool.query('INSERT INTO signet_schema_versions (version) VALUES ($1)', [step.version]);
 			}
 
-			const now = new Date(T0);
-			await store.mergeUser({clientToken: 'ct', userId: 'u', anonymousId: 'a', metadata: {plan: 'pro'}, verification: 'ok', now, maxMetadataBytes: 16_384});
-			await store.putSession({tokenHash: 'a'.repeat(64), clientToken: 'ct', userId: 'u', anonymousId: 'a', keyId: 'k', createdAt: T0, expiresAt: '2026-11-21T13:00:00.000Z'});
-			await store.claimReply({key: 'reply', fingerprint: 'f', now, expiresAt: new Date('2026-11-21T13:00:00.000Z'), staleBefore: new Date('2026-11-21T11:59:30.000Z')});
-			await store.finishReply('reply', 'sealed');
-			await store.countCalls(['ip:1'], 60_000, now);
-			await store.recordOutcome({clientToken: 'ct', userId: 'u', code: 'hash_expired', at: now});
-			await pool.query(`INSERT INTO signet_outcomes VALUES ('ct', $1, 'ok', '', 1)`, [now]);
+			// Written as version 3 wrote them: the store of this code writes columns of later versions.
+			await pool.query(`INSERT INTO signet_users VALUES ('ct', 'u', '{"plan": "pro"}', '{}', '{a}', true, 'ok', $1, 0, $1, $1, 1)`, [T0]);
+			await pool.query(`INSERT INTO signet_sessions VALUES ($1, 'ct', 'u', 'a', 'k', $2, '2026-11-21T13:00:00.000Z')`, ['a'.repeat(64), T0]);
+			await pool.query(`INSERT INTO signet_replies VALUES ('reply', 'f', 'sealed', $1, '2026-11-21T13:00:00.000Z')`, [T0]);
+			await pool.query(`INSERT INTO signet_counters VALUES ('ip:1', 60000, 29395440, 1, '2026-11-21T12:01:00.000Z')`);
+			await pool.query(`INSERT INTO signet_outcome_counts VALUES ('ct', $1, 'hash_expired', '', 1, 1)`, [T0]);
+			await pool.query(`INSERT INTO signet_failures (client_token, user_id, code, at) VALUES ('ct', 'u', 'hash_expired', $1)`, [T0]);
+			await pool.query(`INSERT INTO signet_outcomes VALUES ('ct', $1, 'ok', '', 1)`, [T0]);
 			// Every table but the list of versions, which gains version 4.
 			const tables = (await pool.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'signet\\_%' AND tablename <> 'signet_schema_versions' ORDER BY tablename`)).rows.map((row) => row.tablename as string);
 			const versions = (await pool.query('SELECT * FROM signet_schema_versions ORDER BY version')).rows;
@@ -230,8 +230,11 @@ describePostgres('PostgresStore registry', () => {
 			expect(before.map((rows, index) => [tables[index], rows.length > 0])).toEqual(tables.map((table) => [table, true]));
 
 			await store.migrate();
-			expect(await contents()).toEqual(before);
-			expect((await pool.query('SELECT * FROM signet_schema_versions ORDER BY version')).rows).toEqual([...versions, {version: 4, applied_at: expect.any(Date)}]);
+			// Every row as it was, in the columns it had (later versions add some).
+			const after = await contents();
+			expect(before.map((rows, table) => rows.map((row, index) => Object.fromEntries(Object.keys(row).map((column) => [column, after[table][index]?.[column]]))))).toEqual(before);
+			const later = MIGRATIONS.filter((step) => step.version > 3).map((step) => ({version: step.version, applied_at: expect.any(Date)}));
+			expect((await pool.query('SELECT * FROM signet_schema_versions ORDER BY version')).rows).toEqual([...versions, ...later]);
 			expect(await store.readRegistry()).toEqual({clients: [], keys: [], credentials: [], version: 0});
 			const indexes = (await pool.query(`SELECT indexname FROM pg_indexes WHERE tablename IN ('signet_clients', 'signet_keys', 'signet_credentials', 'signet_audit_events', 'signet_registry_version') ORDER BY indexname`)).rows;
 			expect(indexes.map((row) => row.indexname)).toEqual([

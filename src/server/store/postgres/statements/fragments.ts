@@ -37,17 +37,3 @@ export function input(columns: Array<[string, string]>, when = 'true'): string {
  * `SELECT ${isoText('created_at')} FROM signet_users` // created_at as '2026-11-22T01:00:00.123Z'
  */
 export const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
-
-/**
- * Commits this statement's transaction without waiting for its WAL to
- * reach the disk (synchronous_commit off for this transaction only). Only
- * for a call's writes that the handler always follows with finishReply or
- * releaseReply, which commit synchronously: WAL reaches the disk in order,
- * so that flush makes the call's earlier writes durable too before the
- * call is answered. A crash before it loses only writes of a call nobody
- * was answered, whose retry runs it again. One flush per call, not three.
- *
- * @example
- * `WITH ${input(columns, ASYNC_COMMIT)} …` // the condition of input's rows
- */
-export const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true) = 'off'`;

@@ -5,8 +5,9 @@ import {input} from './fragments';
 export const RECENT_FAILURES = 50;
 
 /**
- * The columns of an outcome in `input` (outcomeRow in ../outcomes.ts
- * writes them).
+ * The columns of an outcome row in `input` (PendingOutcomes in
+ * ../pending-outcomes.ts writes them): a bucket's count of `calls`, or a
+ * failure (with its user) for the recent ones.
  *
  * @example
  * `WITH ${input(OUTCOME)}, ${OUTCOME_WRITES} SELECT 1` // RECORD_OUTCOMES
@@ -18,6 +19,7 @@ export const OUTCOME: Array<[string, string]> = [
 	['hint', 'text'],
 	['outcome_at', 'ms'],
 	['hour', 'ms'],
+	['calls', 'integer'],
 ];
 
 /**
@@ -33,15 +35,15 @@ export const OUTCOME: Array<[string, string]> = [
  */
 export const OUTCOME_WRITES = `bucket AS (
 	INSERT INTO signet_outcome_counts AS o (client_token, hour, code, hint, backend, count)
-	SELECT outcome_client, hour, code, coalesce(hint, ''), pg_backend_pid(), count(*) FROM input
-	GROUP BY outcome_client, hour, code, coalesce(hint, '') ORDER BY 1, 2, 3, 4
+	SELECT outcome_client, hour, code, coalesce(hint, ''), pg_backend_pid(), sum(calls) FROM input
+	GROUP BY outcome_client, hour, code, coalesce(hint, '') HAVING sum(calls) > 0 ORDER BY 1, 2, 3, 4
 	ON CONFLICT (client_token, hour, code, hint, backend) DO UPDATE SET count = o.count + EXCLUDED.count
 ), failure AS (
 	INSERT INTO signet_failures (client_token, user_id, code, hint, at)
-	SELECT outcome_client, outcome_user, code, hint, outcome_at FROM input WHERE code <> 'ok' ORDER BY n
+	SELECT outcome_client, outcome_user, code, hint, outcome_at FROM input WHERE code <> 'ok' AND outcome_user IS NOT NULL ORDER BY n
 ), trimmed AS (
 	DELETE FROM signet_failures AS f USING (
-		SELECT cut.client_token, cut.at, cut.id FROM (SELECT DISTINCT outcome_client FROM input WHERE code <> 'ok') AS c
+		SELECT cut.client_token, cut.at, cut.id FROM (SELECT DISTINCT outcome_client FROM input WHERE code <> 'ok' AND outcome_user IS NOT NULL) AS c
 		CROSS JOIN LATERAL (SELECT client_token, at, id FROM signet_failures WHERE client_token = c.outcome_client
 			ORDER BY at DESC, id DESC OFFSET ${RECENT_FAILURES - 1} LIMIT 1) AS cut
 	) AS cut
@@ -49,12 +51,13 @@ export const OUTCOME_WRITES = `bucket AS (
 )`;
 
 /**
- * Counts outcomes, each in its client's hour bucket, in this database
- * backend's own row of it (no two transactions ever wait on one row; see
- * migration 2), and adds failures to their client's recent failures,
- * dropping the ones past the newest {@link RECENT_FAILURES}.
+ * Adds counts of outcomes, each to its client's hour bucket, in this
+ * database backend's own row of it (no two transactions ever wait on one
+ * row; see migration 2), and adds failures to their client's recent
+ * failures, dropping the ones past the newest {@link RECENT_FAILURES}.
+ * Each process writes what it counted every few seconds, in one of these.
  *
- * Parameter: $1 the outcomes (client token, user id, code, hint or null, time, its hour).
+ * Parameter: $1 the rows (client token, user id or null, code, hint or null, time, its hour, calls).
  *
  * @example
  * await pool.query({text: RECORD_OUTCOMES, values});

@@ -1,15 +1,15 @@
 // The SQL of remembered answers: a call's claim, its sealed answer, its release.
-import {ASYNC_COMMIT, input} from './fragments';
+import {input} from './fragments';
 
 /**
- * Claims calls unless a live claim or answer holds them: an expired row
- * or a claim older than the call's `stale_before` is taken over in the
- * same upsert. For a call whose claim fails, the same statement reads the
+ * Claims calls unless a live claim or answer holds them: an expired row,
+ * a claim older than the call's `stale_before`, or one made before the
+ * database last started (its call was cut off: see migration 5) is taken
+ * over in the same upsert. For a call whose claim fails, the same statement reads the
  * row that won. That read sees the statement's snapshot, so a row
  * committed by another instance in between can leave its state empty: the
- * caller then asks again, and the next snapshot sees it. It commits
- * without waiting for the disk (see ASYNC_COMMIT): the call's finishReply
- * or releaseReply does.
+ * caller then asks again, and the next snapshot sees it. The table is
+ * UNLOGGED (migration 5): no WAL, no disk flush.
  *
  * Parameter: $1 the claims (key, fingerprint, now, expiry time, stale-before time).
  *
@@ -17,22 +17,20 @@ import {ASYNC_COMMIT, input} from './fragments';
  * const {rows} = await pool.query({text: CLAIM_REPLIES, values}); // [{key, state, fingerprint, sealed}], state null → ask again
  */
 export const CLAIM_REPLIES = `
-WITH ${input(
-	[
-		['key', 'text'],
-		['fingerprint', 'text'],
-		['now', 'ms'],
-		['expires_at', 'ms'],
-		['stale_before', 'ms'],
-	],
-	ASYNC_COMMIT,
-)}, claimed AS (
-	INSERT INTO signet_replies AS r (key, fingerprint, sealed, created_at, expires_at)
-	SELECT key, fingerprint, NULL, now, expires_at FROM input ORDER BY key
+WITH ${input([
+	['key', 'text'],
+	['fingerprint', 'text'],
+	['now', 'ms'],
+	['expires_at', 'ms'],
+	['stale_before', 'ms'],
+])}, claimed AS (
+	INSERT INTO signet_replies AS r (key, fingerprint, sealed, created_at, expires_at, claimed_in)
+	SELECT key, fingerprint, NULL, now, expires_at, pg_postmaster_start_time() FROM input ORDER BY key
 	ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, sealed = NULL,
-		created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+		created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, claimed_in = EXCLUDED.claimed_in
 	WHERE r.expires_at <= EXCLUDED.created_at
-		OR (r.sealed IS NULL AND r.created_at < (SELECT i.stale_before FROM input AS i WHERE i.key = EXCLUDED.key))
+		OR (r.sealed IS NULL AND (r.created_at < (SELECT i.stale_before FROM input AS i WHERE i.key = EXCLUDED.key)
+			OR r.claimed_in <> EXCLUDED.claimed_in))
 	RETURNING key
 -- The row that beat a call, by the primary key, one lookup per call: a
 -- join over the whole table could plan as a seq scan and a hash join,

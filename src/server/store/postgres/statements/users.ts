@@ -58,6 +58,10 @@ export const CHANGE: Array<[string, string]> = [
 	['at', 'ms'],
 ];
 
+// The digest of a call as it reaches a record, from the `input` row `i`:
+// what it would write (jsonb's text is canonical: keys sorted, once each).
+const callDigest = (i: string) => `md5(jsonb_build_array(${i}.verification, ${i}.anonymous_id, ${i}.metadata, ${i}.attributes)::text)`;
+
 /**
  * Applies calls to users' records (rules 1 to 4 of `UserChange`, a first
  * verified call on a record never verified starting it afresh), one
@@ -70,21 +74,37 @@ export const CHANGE: Array<[string, string]> = [
  * so it is not signed. `max` and `ids` name the parameters of the most
  * metadata bytes and the most anonymous ids kept.
  *
+ * A call that is the record's last applied call again (its digest, with
+ * the count of calls applied then, is the record's `call_digest`) would
+ * change nothing but `updated_at` and `applied`: it is not written at
+ * all (no row version, no WAL, no lock), and gets the record as it is
+ * (the CTE `kept`). The count in the digest tells a record an instance of
+ * schema version 4 changed since (it leaves the digest, but counts up). An
+ * unverified call on a verified record is always written (rule 1 counts it).
+ *
  * @example
- * `WITH ${input(CHANGE)}, ${mergeUsers('$2', '$3')} SELECT * FROM merged` // the CTE `merged`: the records changed
+ * `WITH ${input(CHANGE)}, ${mergeUsers('$2', '$3')} SELECT * FROM users` // the CTE `users`: the records after the calls
  */
 export function mergeUsers(max: string, ids: string): string {
-	return `merged AS (
+	return `kept AS (
+	SELECT k.* FROM input AS i CROSS JOIN LATERAL (
+		SELECT ${USER_COLUMNS} FROM signet_users AS u
+		WHERE u.client_token = i.client_token AND u.user_id = i.user_id
+			AND u.call_digest = ${callDigest('i')} || ':' || u.applied AND (u.verified_at IS NULL OR i.verification = 'ok')
+		OFFSET 0
+	) AS k
+), merged AS (
 INSERT INTO signet_users AS u (client_token, user_id, metadata, signed_keys, anonymous_ids, verified, verification,
-	verified_at, unverified_calls, created_at, updated_at, applied)
+	verified_at, unverified_calls, created_at, updated_at, applied, call_digest)
 SELECT client_token, user_id, fresh, keys, ARRAY[anonymous_id], verification = 'ok', verification,
-	CASE WHEN verification = 'ok' THEN at END, 0, at, at, 1
+	CASE WHEN verification = 'ok' THEN at END, 0, at, at, 1, ${callDigest('input')} || ':1'
 FROM input CROSS JOIN LATERAL (SELECT ARRAY(SELECT jsonb_object_keys(attributes)) AS keys) AS a
 	CROSS JOIN LATERAL (SELECT (metadata - a.keys) || attributes AS fresh) AS f
 -- A record that exists may still take the call (rule 1 needs no room), so
 -- the row is offered and the UPDATE's WHERE decides.
-WHERE ${fits('fresh', max)}
-	OR EXISTS (SELECT 1 FROM signet_users AS e WHERE e.client_token = input.client_token AND e.user_id = input.user_id)
+WHERE NOT EXISTS (SELECT 1 FROM kept WHERE kept.client_token = input.client_token AND kept.user_id = input.user_id)
+	AND (${fits('fresh', max)}
+		OR EXISTS (SELECT 1 FROM signet_users AS e WHERE e.client_token = input.client_token AND e.user_id = input.user_id))
 ORDER BY client_token, user_id
 ON CONFLICT (client_token, user_id) DO UPDATE SET
 	metadata = CASE WHEN ${FROZEN} THEN u.metadata ELSE ${MERGED} END,
@@ -97,9 +117,12 @@ ON CONFLICT (client_token, user_id) DO UPDATE SET
 	verified_at = coalesce(u.verified_at, EXCLUDED.verified_at),
 	unverified_calls = u.unverified_calls + CASE WHEN ${FROZEN} THEN 1 ELSE 0 END,
 	updated_at = CASE WHEN ${FROZEN} THEN u.updated_at ELSE EXCLUDED.updated_at END,
-	applied = u.applied + CASE WHEN ${FROZEN} THEN 0 ELSE 1 END
+	applied = u.applied + CASE WHEN ${FROZEN} THEN 0 ELSE 1 END,
+	call_digest = CASE WHEN ${FROZEN} THEN u.call_digest ELSE split_part(EXCLUDED.call_digest, ':', 1) || ':' || (u.applied + 1) END
 WHERE ${FROZEN} OR ${fits(MERGED, max)}
 RETURNING ${USER_COLUMNS}
+), users AS (
+	SELECT * FROM merged UNION ALL SELECT * FROM kept
 )`;
 }
 
@@ -111,7 +134,7 @@ RETURNING ${USER_COLUMNS}
  * const {rows} = await pool.query({name: 'signet_merge_users', text: MERGE_USERS, values});
  */
 export const MERGE_USERS = `WITH ${input(CHANGE)}, ${mergeUsers('$2', '$3')}
-SELECT * FROM merged`;
+SELECT * FROM users`;
 
 /** @example await pool.query({text: GET_USER, values: [clientToken, userId]}); */
 export const GET_USER = `SELECT ${USER_COLUMNS} FROM signet_users WHERE client_token = $1 AND user_id = $2`;
