@@ -1,5 +1,10 @@
 // The npm entry (ESM). Pure: importing it runs nothing and touches no
 // browser global, so it is safe under server-side rendering.
+/**
+ * The browser SDK: `init`, `identifyUser`, `updateUser`, `logout`, the identity and its variables, events, and `createClient` for more than one client in a page.
+ *
+ * @module signet-js
+ */
 export { init, identifyUser, updateUser, logout, getIdentity, getAnonymousId, getVariable, on } from './default-client';
 export { createClient } from './client';
 export type { Client, Widen } from './types/client';

@@ -1,5 +1,10 @@
 // signet-js/server: the public surface, name by name. The guard comes first so
 // that nothing else is evaluated in a browser.
+/**
+ * For servers: signing identities (`signIdentity`, `signIdentityToken`), verifying them, and the reference identity API (`createIdentityHandler`, `startServer`) with its `MemoryStore`.
+ *
+ * @module signet-js/server
+ */
 import './guard';
 
 export {signIdentity, type SignOptions, type SignedIdentity} from './sign/sign';

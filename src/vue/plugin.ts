@@ -16,6 +16,7 @@ export type SignetPluginOptions = InitOptions | {client: Client};
  * createApp(App).use(Signet, {clientToken: 'ct_live_123', apiHost: 'https://api.example.com'}).mount('#app');
  */
 export const Signet = {
+	/** What `app.use(Signet, options)` calls: provides one client (yours, or one made from `options`) and its reactive identity to every component. */
 	install(app: App, options: SignetPluginOptions): void {
 		const shared = 'client' in options ? options.client : undefined;
 		const client = shared ?? createClient();

@@ -16,8 +16,16 @@ export type PostgresQuery = {name?: string; text: string; values?: unknown[]};
  * const pool: PostgresPool = new pg.Pool({connectionString: process.env.DATABASE_URL});
  */
 export type PostgresPool = {
+	/** Runs one statement on a connection of the pool (the store's prepared statements). */
 	query(query: PostgresQuery): Promise<PostgresResult>;
-	connect(): Promise<{query(text: string, values?: unknown[]): Promise<PostgresResult>; release(error?: Error | boolean): void}>;
+	/** Lends one connection, for a transaction (migrations). */
+	connect(): Promise<{
+		/** Runs one statement on this connection. */
+		query(text: string, values?: unknown[]): Promise<PostgresResult>;
+		/** Gives the connection back; with an error, the pool closes it instead. */
+		release(error?: Error | boolean): void;
+	}>;
+	/** Closes every connection. */
 	end(): Promise<void>;
 };
 
