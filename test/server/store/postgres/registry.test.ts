@@ -3,11 +3,12 @@
 // revision, the NOTIFY a write sends, a write PostgreSQL refuses half-way,
 // touchKeys as one statement, and the upgrade from schema version 3.
 import pg from 'pg';
-import {afterAll, beforeAll, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {PostgresStore} from '../../../../src/server/store/postgres/index';
 import {MIGRATIONS} from '../../../../src/server/store/postgres/migrations';
 import type {PostgresPool} from '../../../../src/server/store/postgres/pool';
-import {describePostgres, type PostgresCluster, startPostgres} from '../../../support/postgres';
+import {describePostgres} from '../../../support/postgres';
+import {usePostgresStore} from '../../../support/postgres-store';
 import {auditEvent, describeRegistryContract, registryClient, registryKey} from '../../support/registry-contract';
 
 const T0 = '2026-11-21T12:00:00.000Z';
@@ -16,29 +17,13 @@ const key = (clientToken: string, id: string) => registryKey(clientToken, id);
 const event = (action: string, clientToken?: string) => auditEvent(action, clientToken === undefined ? {} : {clientToken});
 
 describePostgres('PostgresStore registry', () => {
-	let cluster: PostgresCluster;
-	let store: Promise<PostgresStore> | undefined;
-	beforeAll(async () => {
-		cluster = await startPostgres();
-	});
-	afterAll(async () => {
-		await (await store)?.close();
-		await cluster?.remove();
-	});
-
 	// One store for the whole contract: each test uses its own client tokens.
-	describeRegistryContract('PostgresStore', () => {
-		store ??= cluster.createDatabase().then(async (connectionString) => {
-			const created = new PostgresStore({connectionString}, {sweepIntervalMs: 0});
-			await created.migrate();
-			return created;
-		});
-		return store;
-	});
+	const db = usePostgresStore();
+	describeRegistryContract('PostgresStore', () => db.store);
 
 	// Two API processes on one database, and a connection of the test's own.
 	async function twoProcesses(): Promise<{stores: PostgresStore[]; outside: pg.Client; close: () => Promise<void>}> {
-		const connectionString = await cluster.createDatabase();
+		const connectionString = await db.cluster.createDatabase();
 		const stores = [new PostgresStore({connectionString}, {sweepIntervalMs: 0}), new PostgresStore({connectionString}, {sweepIntervalMs: 0})];
 		await stores[0].migrate();
 		const outside = new pg.Client({connectionString});
@@ -166,7 +151,7 @@ describePostgres('PostgresStore registry', () => {
 	});
 
 	it('touches many keys in one statement, each to its latest use, none back, and not a key of another client', async () => {
-		const connectionString = await cluster.createDatabase();
+		const connectionString = await db.cluster.createDatabase();
 		const pool = new pg.Pool({connectionString});
 		let statements = 0;
 		const counting: PostgresPool = {
@@ -202,7 +187,7 @@ describePostgres('PostgresStore registry', () => {
 	});
 
 	it('upgrades a schema version 3 database with data to version 4 and later keeping every row of every table, with an empty registry at version 0', async () => {
-		const connectionString = await cluster.createDatabase();
+		const connectionString = await db.cluster.createDatabase();
 		const pool = new pg.Pool({connectionString});
 		const store = new PostgresStore({pool}, {sweepIntervalMs: 0});
 		try {

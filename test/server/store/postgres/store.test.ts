@@ -3,37 +3,22 @@
 // pool of yours, the sweep timer.
 import fc from 'fast-check';
 import pg from 'pg';
-import {afterAll, beforeAll, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {PostgresStore} from '../../../../src/server/store/postgres/index';
 import {MIGRATIONS} from '../../../../src/server/store/postgres/migrations';
 import {RECORD_OUTCOMES} from '../../../../src/server/store/postgres/statements/outcomes';
-import {describePostgres, type PostgresCluster, startPostgres} from '../../../support/postgres';
+import {describePostgres} from '../../../support/postgres';
+import {usePostgresStore} from '../../../support/postgres-store';
 import {describeStoreContract} from '../../support/store-contract';
 
 describePostgres('PostgresStore', () => {
-	let cluster: PostgresCluster;
-	let store: Promise<PostgresStore> | undefined;
-	beforeAll(async () => {
-		cluster = await startPostgres();
-	});
-	afterAll(async () => {
-		await (await store)?.close();
-		await cluster?.remove();
-	});
-
 	// One store for the whole suite: each contract test uses its own client token.
-	describeStoreContract('PostgresStore', () => {
-		store ??= cluster.createDatabase().then(async (connectionString) => {
-			const created = new PostgresStore({connectionString});
-			await created.migrate();
-			return created;
-		});
-		return store;
-	});
+	const db = usePostgresStore();
+	describeStoreContract('PostgresStore', () => db.store);
 
 	// What only PostgreSQL has, on the same cluster (a database each).
 	it('migrates once when eight processes start at the same moment, and again on every later start', async () => {
-		const connectionString = await cluster.createDatabase();
+		const connectionString = await db.cluster.createDatabase();
 		const stores = Array.from({length: 8}, () => new PostgresStore({connectionString}, {sweepIntervalMs: 0}));
 		try {
 			await Promise.all(stores.map((store) => store.migrate()));
@@ -49,7 +34,7 @@ describePostgres('PostgresStore', () => {
 	});
 
 	it('upgrades a schema version 2 database with users through version 3 losing no row, then sweeps its records never verified by unverifiedRetentionHours', async () => {
-		const connectionString = await cluster.createDatabase();
+		const connectionString = await db.cluster.createDatabase();
 		const pool = new pg.Pool({connectionString});
 		const store = new PostgresStore({pool}, {sweepIntervalMs: 0, unverifiedRetentionHours: 1});
 		try {
@@ -85,7 +70,7 @@ describePostgres('PostgresStore', () => {
 	});
 
 	it('uses a pool it is given and leaves it open on close', async () => {
-		const pool = new pg.Pool({connectionString: await cluster.createDatabase()});
+		const pool = new pg.Pool({connectionString: await db.cluster.createDatabase()});
 		const store = new PostgresStore({pool}, {sweepIntervalMs: 0});
 		await store.migrate();
 		await store.close();
@@ -95,7 +80,7 @@ describePostgres('PostgresStore', () => {
 	});
 
 	it('sweeps expired rows on its own timer, which close() stops', async () => {
-		const connectionString = await cluster.createDatabase();
+		const connectionString = await db.cluster.createDatabase();
 		const store = new PostgresStore({connectionString}, {sweepIntervalMs: 20});
 		await store.migrate();
 		const past = new Date(Date.now() - 60_000).toISOString();
@@ -111,7 +96,7 @@ describePostgres('PostgresStore', () => {
 	});
 
 	it('measures merged metadata exactly as JSON.stringify does: any text, escapes, nesting and integers fit at their size and not a byte under', async () => {
-		const store = new PostgresStore({connectionString: await cluster.createDatabase()}, {sweepIntervalMs: 0});
+		const store = new PostgresStore({connectionString: await db.cluster.createDatabase()}, {sweepIntervalMs: 0});
 		await store.migrate();
 		// Strings of any characters JSON must escape or PostgreSQL can store
 		// (U+0000 is refused before any store), keys included.
@@ -134,7 +119,7 @@ describePostgres('PostgresStore', () => {
 	});
 
 	it('counts an outcome while another transaction holds the same bucket uncommitted, instead of waiting for it', async () => {
-		const connectionString = await cluster.createDatabase();
+		const connectionString = await db.cluster.createDatabase();
 		const store = new PostgresStore({connectionString}, {sweepIntervalMs: 0});
 		await store.migrate();
 		const other = new pg.Client({connectionString});
@@ -157,7 +142,7 @@ describePostgres('PostgresStore', () => {
 	});
 
 	it('counts what an instance on schema version 1 recorded during a rolling upgrade, and sweeps it', async () => {
-		const connectionString = await cluster.createDatabase();
+		const connectionString = await db.cluster.createDatabase();
 		const store = new PostgresStore({connectionString}, {sweepIntervalMs: 0, outcomeRetentionMs: 3_600_000});
 		await store.migrate();
 		const pool = new pg.Pool({connectionString});
@@ -177,7 +162,7 @@ describePostgres('PostgresStore', () => {
 	});
 
 	it('writes a verified identify in one statement: its outcome, its change and its session, or no session when the change does not apply', async () => {
-		const store = new PostgresStore({connectionString: await cluster.createDatabase()}, {sweepIntervalMs: 0});
+		const store = new PostgresStore({connectionString: await db.cluster.createDatabase()}, {sweepIntervalMs: 0});
 		await store.migrate();
 		const now = new Date('2026-11-21T12:00:00.000Z');
 		const change = (userId: string, metadata: Record<string, unknown>) => ({clientToken: 'ct', userId, anonymousId: 'a', metadata, verification: 'ok' as const, now, maxMetadataBytes: 400});
