@@ -65,14 +65,18 @@ describeBrowser('backend routes in Chromium', () => {
 					async ({apiHost, clientToken, user}) => {
 						const {Signet} = window as any;
 						// The customer's login, then the route, as the customer's page calls it.
-						await fetch('/login', {method: 'POST', body: user});
-						const body = await (await fetch('/api/signet-identity')).json();
+						const login = await fetch('/login', {method: 'POST', body: user});
+						const answer = await fetch('/api/signet-identity');
+						const text = await answer.text();
+						if (!login.ok || !answer.ok) return {failed: `login ${login.status} ${await login.text()}; route ${answer.status} ${text}`};
+						const body = JSON.parse(text);
 						await Signet.init({clientToken, apiHost});
 						const result = await Signet.identifyUser(body.userId, {}, {hash: body.hash, expiration: body.expiration});
 						return {body, result, identity: Signet.getIdentity()};
 					},
 					{apiHost: api.url, clientToken: CLIENT, user: USER},
 				);
+				expect(seen.failed).toBeUndefined();
 				remember(seen.body.hash);
 
 				expect(seen.body).toEqual({userId: USER, hash: expect.stringMatching(/^[\da-f]{64}$/), expiration: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)});

@@ -25,12 +25,15 @@ export async function startFront(target: string, files: Record<string, {body: st
 			return;
 		}
 
-		const headers = {...request.headers, host: upstream.host};
-		const proxied = forward({host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers}, (answer) => {
+		// One connection per request (agent: false, connection: close): a kept-alive socket that the
+		// route server closes as idle while the front reuses it would fail the request under load.
+		const headers = {...request.headers, host: upstream.host, connection: 'close'};
+		const proxied = forward({host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers, agent: false}, (answer) => {
 			response.writeHead(answer.statusCode ?? 502, answer.headers);
 			answer.pipe(response);
 		});
-		proxied.once('error', () => response.writeHead(502).end());
+		// Said in the body, so that a failing test shows why.
+		proxied.once('error', (error) => response.writeHead(502, {'content-type': 'text/plain'}).end(`the front could not reach the route: ${error.message}`));
 		request.pipe(proxied);
 	});
 	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
