@@ -27,7 +27,7 @@ export function identifyBodies(now = Date.now(), {clientToken = CLIENT_TOKEN, se
 	});
 }
 
-/** What each target of bench/api-target.mjs is, for the tables and the README. */
+/** What each target of bench/api-target.mjs is, for the tables and docs/performance.md. */
 export const TARGET_LABELS = {
 	reference: 'reference API, MemoryStore',
 	registry: 'reference API, MemoryStore, a registry client among 50',

@@ -1,7 +1,7 @@
 // What npm would publish, tried as a new user would: the tarball that
 // `npm pack` makes from a copy of the sources with no dist/ at all (so the
 // prepack build is what ships), linted with publint and attw, installed
-// into a fresh project that type-checks the README's examples under strict
+// into a fresh project that type-checks the examples of the README and docs/ under strict
 // TypeScript, and bundled for a browser. Nothing here touches the
 // repository's own dist/, which the other suites are reading.
 import {execFile} from 'node:child_process';
@@ -12,7 +12,7 @@ import {promisify} from 'node:util';
 import {publint} from 'publint';
 import {formatMessage} from 'publint/utils';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {README_GLOBALS, readmeExamples} from './support/readme-examples';
+import {documentationFiles, README_GLOBALS, readmeExamples} from './support/readme-examples';
 
 const run = promisify(execFile);
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -105,13 +105,15 @@ describe('installed into a fresh strict TypeScript project', () => {
 		const directory = join(project, folder);
 		mkdirSync(directory, {recursive: true});
 		writeFileSync(join(directory, 'package.json'), JSON.stringify({type: module === 'esm' ? 'module' : 'commonjs'}));
-		const examples = readmeExamples(readFileSync(join(project, 'node_modules/signet-js/README.md'), 'utf8'));
-		for (const [index, example] of examples.entries()) {
-			writeFileSync(join(directory, `example-${index}-line-${example.line}.tsx`), example.code);
+		// The README as the tarball ships it; the pages of docs/, which it links to, from the repository.
+		const sources = documentationFiles(ROOT).map((file) => ({name: file.replace(/\W+/g, '-'), markdown: readFileSync(file === 'README.md' ? join(project, 'node_modules/signet-js/README.md') : join(ROOT, file), 'utf8')}));
+		const examples = sources.flatMap(({name, markdown}) => readmeExamples(markdown).map((example) => ({...example, name})));
+		for (const example of examples) {
+			writeFileSync(join(directory, `${example.name}-line-${example.line}.tsx`), example.code);
 		}
 
 		writeFileSync(join(directory, 'globals.d.ts'), README_GLOBALS);
-		return examples.map((example) => `line ${example.line}`);
+		return examples.map((example) => `${example.name} line ${example.line}`);
 	}
 
 	async function typecheck(folder: string, options: object): Promise<string> {
@@ -125,12 +127,12 @@ describe('installed into a fresh strict TypeScript project', () => {
 		}
 	}
 
-	it('compiles every TypeScript and JavaScript example of the README under moduleResolution bundler', async () => {
-		expect(writeExamples('bundler', 'esm').length).toBeGreaterThan(5);
+	it('compiles every TypeScript and JavaScript example of the README and docs/ under moduleResolution bundler', async () => {
+		expect(writeExamples('bundler', 'esm').length).toBeGreaterThan(15);
 		expect(await typecheck('bundler', {module: 'ESNext', moduleResolution: 'bundler'})).toBe('');
 	}, 120_000);
 
-	it('compiles every TypeScript and JavaScript example of the README under moduleResolution nodenext', async () => {
+	it('compiles every TypeScript and JavaScript example of the README and docs/ under moduleResolution nodenext', async () => {
 		writeExamples('nodenext', 'esm');
 		expect(await typecheck('nodenext', {module: 'NodeNext', moduleResolution: 'NodeNext'})).toBe('');
 	}, 120_000);

@@ -1,7 +1,7 @@
 // The console for people: axe-core finds no serious or critical violation,
 // at 1280 px and at 390 px nothing runs off the side, and the keyboard alone
 // signs in and makes a key. With SIGNET_UPDATE_SCREENSHOTS=1 it also writes
-// the README's screenshot of a client's page (docs/images/console-clients.png).
+// the screenshot of a client's page in docs/reference-api.md (docs/images/console-clients.png).
 import {readFileSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import type {Page} from 'playwright-core';
@@ -55,7 +55,7 @@ describeBrowser('the console, for people', () => {
 	}
 
 	// First, before the other tests add keys to the client.
-	it('has the README screenshot of a client page, 1280 px wide (SIGNET_UPDATE_SCREENSHOTS=1 writes it again)', async () => {
+	it('has the screenshot of a client page that docs/reference-api.md shows, 1280 px wide (SIGNET_UPDATE_SCREENSHOTS=1 writes it again)', async () => {
 		if (process.env.SIGNET_UPDATE_SCREENSHOTS === '1') {
 			const {page} = await clientPage(1280);
 			// The page as a customer first sees it: the token, the snippets, the keys, enforcement.

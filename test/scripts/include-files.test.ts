@@ -1,22 +1,24 @@
-// The README's backend snippets are the files the backend suites run:
-// scripts/include-files.mjs (npm run readme) writes them between include
-// markers, and this test fails when the README and the files differ.
+// The backend snippets of the README and docs/ are the files the backend
+// suites run: scripts/include-files.mjs (npm run readme) writes them between
+// include markers, and this test fails when a page and the files differ.
 import {readdirSync, readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {includedFile, includeFiles} from '../../scripts/include-files.mjs';
+import {documentationFiles} from '../support/readme-examples';
 
 const ROOT = new URL('../../', import.meta.url);
-const README = readFileSync(new URL('README.md', ROOT), 'utf8');
+const PAGES = documentationFiles(ROOT.pathname);
 
-describe('the README', () => {
-	it('holds exactly the files it includes (run npm run readme after changing one)', () => {
-		expect(includedFile(new URL('README.md', ROOT).pathname)).toBe(README);
+describe('the README and docs/', () => {
+	it.each(PAGES)('%s holds exactly the files it includes (run npm run readme after changing one)', (page) => {
+		expect(includedFile(new URL(page, ROOT).pathname)).toBe(readFileSync(new URL(page, ROOT), 'utf8'));
 	});
 
-	it('includes or links every backend snippet of examples/backends', () => {
+	it('include or link every backend snippet of examples/backends (docs/signing.md)', () => {
+		const signing = readFileSync(new URL('docs/signing.md', ROOT), 'utf8');
 		for (const language of readdirSync(new URL('examples/backends/', ROOT))) {
 			for (const file of readdirSync(new URL(`examples/backends/${language}/`, ROOT))) {
-				expect(README, `examples/backends/${language}/${file}`).toContain(`examples/backends/${language}/${file}`);
+				expect(signing, `examples/backends/${language}/${file}`).toContain(`../examples/backends/${language}/${file}`);
 			}
 		}
 	});

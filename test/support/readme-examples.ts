@@ -1,11 +1,45 @@
-// The README's TypeScript and JavaScript examples, as files a compiler can
-// check: each ```ts or ```js block becomes a module of its own (so that two
-// examples may declare the same names). Free names that an example takes
+// The code blocks of the README and of docs/: the TypeScript and JavaScript
+// examples as files a compiler can check (each ```ts or ```js block becomes
+// a module of its own, so that two examples may declare the same names), and
+// every block with the comment above it, for the shell-block checks. Free names that an example takes
 // from the reader's app (user, app, response…) are declared in
 // README_GLOBALS.
 
-/** One example: its code, ready to compile, and where it starts in the README. */
+import {readdirSync} from 'node:fs';
+import {join} from 'node:path';
+
+/** One example: its code, ready to compile, and where it starts in its markdown file. */
 export type ReadmeExample = {code: string; line: number};
+
+/** A fenced block of a markdown file: its language, its code (unindented), its first line, and the HTML comment right above it. */
+export type CodeBlock = {language: string; code: string; line: number; marker: string | undefined};
+
+/**
+ * Every fenced block of `markdown`, indented ones (in a list) included.
+ *
+ * @example
+ * codeBlocks('<!-- not run: why -->\n```sh\nnpm test\n```') // [{language: 'sh', code: 'npm test', line: 3, marker: 'not run: why'}]
+ */
+export function codeBlocks(markdown: string): CodeBlock[] {
+	const blocks: CodeBlock[] = [];
+	const lines = markdown.split('\n');
+	for (let index = 0; index < lines.length; index++) {
+		const opening = /^(\s*)(`{3,})(\S*)\s*$/.exec(lines[index]!);
+		if (!opening) continue;
+		const [, indent, fence, language] = opening;
+		const marker = /^\s*<!--\s*(.*?)\s*-->\s*$/.exec(lines[index - 1] ?? '')?.[1];
+		const start = index + 1;
+		while (index + 1 < lines.length && !new RegExp(`^\\s*${fence}\`*\\s*$`).test(lines[index + 1]!)) {
+			index++;
+		}
+
+		const code = lines.slice(start, index + 1).map((line) => (line.startsWith(indent!) ? line.slice(indent!.length) : line));
+		blocks.push({language: language!, code: code.join('\n'), line: start + 1, marker});
+		index++;
+	}
+
+	return blocks;
+}
 
 /**
  * Every ```ts, ```tsx, ```js and ```jsx block of `markdown`, except listings
@@ -15,22 +49,21 @@ export type ReadmeExample = {code: string; line: number};
  * readmeExamples(readFileSync('README.md', 'utf8')).length // the number of code examples
  */
 export function readmeExamples(markdown: string): ReadmeExample[] {
-	const examples: ReadmeExample[] = [];
-	const lines = markdown.split('\n');
-	for (let index = 0; index < lines.length; index++) {
-		// A block right after `<!-- a listing, not compiled -->` shows a shape, not code to run.
-		if (/^```(ts|tsx|js|jsx)\s*$/.test(lines[index]!) && !/not compiled/.test(lines[index - 1] ?? '')) {
-			const start = index + 1;
-			while (index + 1 < lines.length && !lines[index + 1]!.startsWith('```')) {
-				index++;
-			}
+	return codeBlocks(markdown)
+		.filter((block) => ['ts', 'tsx', 'js', 'jsx'].includes(block.language) && !/not compiled/.test(block.marker ?? ''))
+		.map((block) => ({code: `${block.code}\nexport {};\n`, line: block.line}));
+}
 
-			examples.push({code: `${lines.slice(start, index + 1).join('\n')}\nexport {};\n`, line: start});
-			index++;
-		}
-	}
-
-	return examples;
+/**
+ * The project's documentation a reader is sent to, relative to `root`: the
+ * README and every page of docs/.
+ *
+ * @example
+ * documentationFiles('/work/main') // ['README.md', 'docs/browser-sdk.md', …]
+ */
+export function documentationFiles(root: string): string[] {
+	const pages = readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md'));
+	return ['README.md', ...pages.sort().map((name) => `docs/${name}`)];
 }
 
 /**

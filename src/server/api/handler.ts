@@ -81,7 +81,7 @@ const ADMIN_PREFIX = '/v1/admin/';
 const SWEEP_EVERY_MS = 60_000;
 
 /**
- * The reference identity API (the README's "The reference API") as a Fetch handler:
+ * The reference identity API (docs/reference-api.md) as a Fetch handler:
  * `POST …/v1/identify`, `POST …/v1/user`, `POST …/v1/logout`, and their
  * CORS preflights, and `GET …/v1/readiness` for the client's admin. Paths are matched by their ending, so it can be mounted
  * under any prefix. The configuration is checked here, once: a client

@@ -7,7 +7,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export type BodyResult = {ok: true; value: unknown} | {ok: false; message: string; tooLarge?: true};
 
 // The SDK posts text/plain so that a cross-origin call needs no preflight
-// (see the README's "The reference API"); application/json is what every other client sends.
+// (see docs/reference-api.md); application/json is what every other client sends.
 const MEDIA_TYPES = new Set(['text/plain', 'application/json']);
 
 // Decoding a whole body at once keeps no state between calls, so one decoder serves every request.

@@ -7,7 +7,7 @@ import {rateLimited} from './rate-limit';
 import {errorReply, invalid, type Reply} from './reply';
 import type {OutcomeSummary} from '../store/store';
 
-/** The answer of `GET /v1/readiness` (the README's "Turning enforcement on safely"): never a hash, a key or a token. */
+/** The answer of `GET /v1/readiness` (docs/enforcement.md): never a hash, a key or a token. */
 export type ReadinessAnswer = OutcomeSummary & {
 	/** The window the counts cover, in hours, ending now. */
 	hours: number;

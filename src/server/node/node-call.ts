@@ -12,7 +12,7 @@ const PLAIN_PATH = /^(?:\/[\w-]+)*\/?$/;
  * body from the request's chunks, and the answer goes out in one
  * `writeHead` + `end` with its `Content-Length`. No `Request`, `Response`,
  * web stream or `AbortSignal` is made: under load those were most of the
- * time spent per call (see the README's "API throughput").
+ * time spent per call (see docs/performance.md, "API throughput").
  *
  * @example
  * createServer((incoming, outgoing) => void answerNodeCall(answerCall, incoming, outgoing, incoming.socket.remoteAddress));

@@ -31,7 +31,7 @@ function algorithmOf(jwk: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Signs an identity token (see the README): a compact JWS with `sub` (the
+ * Signs an identity token (see docs/signing.md, "Tokens"): a compact JWS with `sub` (the
  * user id as a string), `aud` (the client token), `iat`, and `exp` and
  * `attributes` when given. The key is a token secret (HS256: one of the
  * client's `tokenSecrets`, never a hash key) or a private JWK, whose type

@@ -27,7 +27,7 @@ export type SignedIdentity = {
 };
 
 /**
- * Signs a user id with a client's private key (see the README's "Signing"): HMAC-SHA256 of
+ * Signs a user id with a client's private key (see docs/signing.md): HMAC-SHA256 of
  * `String(userId)`, or of `String(userId) + "\n" + expiration`, with the
  * key's UTF-8 bytes. Run it on your server and pass the result to the page;
  * the key itself never leaves the server.

@@ -3,7 +3,7 @@ import {decodeHash} from '../../shared/hash';
 import {expirationString, identityMessage, userIdProblem} from '../../shared/message';
 import {hmacSha256} from '../sign/hmac';
 
-/** The signing mistake a failed hash most likely comes from (the README's "Turning enforcement on safely"). */
+/** The signing mistake a failed hash most likely comes from (docs/signing.md, "When a hash does not match"). */
 export type Hint =
 	| 'retired_key'
 	| 'other_client'

@@ -5,7 +5,7 @@ export type PublicJwk = JsonWebKey & {kid?: string};
 
 /** The keys a client verifies identity tokens with: HS256 `tokenSecrets`, and public JWKs for ES256, EdDSA and RS256. */
 export type TokenKeys = {
-	/** Shared secrets (HS256) for tokens only: never a key that signs hashes (see the README's "A key has one use"). */
+	/** Shared secrets (HS256) for tokens only: never a key that signs hashes (see docs/security.md, "A key has one use"). */
 	tokenSecrets?: string[];
 	/** Public keys as JWKs (EC P-256, OKP Ed25519 or RSA), with an optional `kid`. Never a private key. */
 	publicKeys?: PublicJwk[];

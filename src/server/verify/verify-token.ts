@@ -40,7 +40,7 @@ const INVALID = {ok: false, code: 'token_invalid'} as const;
 const EXPIRED = {ok: false, code: 'token_expired'} as const;
 
 /**
- * Checks a signed identity token (see the README) with a client's keys: HS256
+ * Checks a signed identity token (see docs/signing.md, "Tokens") with a client's keys: HS256
  * with `tokenSecrets`, ES256, EdDSA (Ed25519) and RS256 with `publicKeys`. The
  * algorithm is the key's, never the token's choice; a token with a `kid`
  * is checked only with the public keys of that `kid` (secrets have no

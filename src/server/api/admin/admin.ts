@@ -79,7 +79,7 @@ export async function answerAdmin(request: CallRequest, path: string, bearerToke
 
 	const matches = ROUTES.map((route) => ({route, match: route.path.exec(path)})).filter(({match}) => match !== null);
 	if (matches.length === 0) {
-		return errorReply(404, 'not_found', 'no such admin route (see SPEC §6 or the README)');
+		return errorReply(404, 'not_found', 'no such admin route (see SPEC §6 or docs/reference-api.md)');
 	}
 
 	const found = matches.find(({route}) => route.method === request.method);
