@@ -52,7 +52,8 @@ describe('shell blocks of the README and docs/', () => {
 		writeFileSync(join(project, 'package.json'), JSON.stringify({name: 'customer-app', private: true, dependencies: {'signet-js': '*', jose: '*'}}));
 		symlinkSync(ROOT, join(project, 'node_modules', 'signet-js'), 'dir');
 		symlinkSync(join(ROOT, 'node_modules', 'jose'), join(project, 'node_modules', 'jose'), 'dir');
-		symlinkSync(join(ROOT, 'dist', 'cli.mjs'), join(project, 'node_modules', '.bin', 'signet-js'));
+		// What npm makes of the package's bin on install: an executable that runs dist/cli.mjs (the build writes it without the x bit).
+		writeFileSync(join(project, 'node_modules', '.bin', 'signet-js'), `#!/bin/sh\nexec node ${JSON.stringify(join(ROOT, 'dist', 'cli.mjs'))} "$@"\n`, {mode: 0o755});
 		env = {...process.env, API: api.url, OWNER, npm_config_offline: 'true', npm_config_update_notifier: 'false'};
 	});
 
