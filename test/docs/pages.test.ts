@@ -5,6 +5,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {gzipSync} from 'node:zlib';
 import {afterAll, describe, expect, it} from 'vitest';
 import {deadLinks} from '../../scripts/check-links.mjs';
 import {asyncSnippet} from '../../src/server/index';
@@ -60,6 +61,23 @@ describe('code blocks', () => {
 			expect(snippet, file).toBe(expected);
 		}
 	});
+});
+
+it("states the sizes of the built files in the README's first lines, each within 1 % of what the build wrote", () => {
+	const line = read('README.md').split('\n').find((text) => text.startsWith('**Size:**'))!;
+	const figure = (pattern: RegExp) => Number(pattern.exec(line)?.[1]?.replaceAll(',', ''));
+	const gzip = (file: string) => gzipSync(readFileSync(join(ROOT, file)), {level: 9}).length;
+	const stated = {
+		umd: figure(/([\d,]+) bytes gzip for the script-tag file/),
+		esm: figure(/([\d,]+) bytes gzip for the ESM file/),
+		snippet: figure(/a ([\d,]+)-byte snippet/),
+		react: figure(/([\d,]+) bytes gzip for the React bindings/),
+		vue: figure(/([\d,]+) for the Vue ones/),
+	};
+	const built = {umd: gzip('dist/signet.umd.js'), esm: gzip('dist/signet.mjs'), snippet: readFileSync(join(ROOT, 'dist/snippet.min.js')).length, react: gzip('dist/react.mjs'), vue: gzip('dist/vue.mjs')};
+	for (const [file, size] of Object.entries(built)) {
+		expect(Math.abs(stated[file as keyof typeof stated] - size) / size, `${file}: the README says ${stated[file as keyof typeof stated]}, the build wrote ${size}`).toBeLessThanOrEqual(0.01);
+	}
 });
 
 it('keeps the README to a page a newcomer reads before starting (300 lines; the rest is in docs/)', () => {
