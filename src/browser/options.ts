@@ -20,14 +20,15 @@ export type Settings = {
 // Any option named like a private key: it must never reach a browser.
 const SECRET_NAME = /secret|private_?key/i;
 
-// Each optional setting: its default, its type, and for numbers their range.
-const OPTIONAL: Array<[name: keyof InitOptions, fallback: unknown, type: string, min?: number, max?: number]> = [
-	['timeoutMs', 10_000, 'number', 1, 2 ** 31 - 1],
-	['retries', 5, 'number', 0, 20],
-	['debug', false, 'boolean'],
-	['refreshIdentity', undefined, 'function'],
-	['fetch', undefined, 'function'],
-	['storage', {}, 'object'],
+// Each optional setting: its default, and for numbers their range. Its type
+// is its default's; a setting with no default is a function.
+const OPTIONAL: Array<[name: keyof InitOptions, fallback?: unknown, min?: number, max?: number]> = [
+	['timeoutMs', 10_000, 1, 2 ** 31 - 1],
+	['retries', 5, 0, 20],
+	['debug', false],
+	['refreshIdentity'],
+	['fetch'],
+	['storage', {}],
 ];
 
 const refuse = (message: string): never => refuseArgument('invalid_options', message);
@@ -69,7 +70,8 @@ export function normaliseOptions(options: unknown): Settings {
 	}
 
 	const settings = {clientToken, apiHost: base} as Record<string, unknown>;
-	for (const [name, fallback, type, min = 0, max = 0] of OPTIONAL) {
+	for (const [name, fallback, min = 0, max = 0] of OPTIONAL) {
+		const type = fallback === undefined ? 'function' : typeof fallback;
 		// null takes the default, as undefined does.
 		const value = own(raw, name) ?? fallback;
 		// A number must be a whole one within its range (NaN is within none).

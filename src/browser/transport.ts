@@ -16,14 +16,9 @@ const VERIFICATION_CODE = /^(hash|token)_/;
 const RETRY_STATUS = [408, 429, ...Array.from({length: 100}, (_, index) => 500 + index)];
 
 // While the browser is offline an attempt would only fail and burn a retry:
-// wait for the `online` event instead, however long that takes.
-async function whenOnline(): Promise<void> {
-	if (globalThis.navigator?.onLine === false) {
-		await new Promise((resolve) => {
-			addEventListener('online', resolve, {once: true});
-		});
-	}
-}
+// wait for the `online` event instead, however long that takes. ky looks at
+// what a beforeRequest hook resolves to only if it is a Request or a Response.
+const whenOnline = () => (globalThis.navigator?.onLine === false ? new Promise<void>((resolve) => addEventListener('online', resolve as () => void, {once: true})) : undefined);
 
 /**
  * Turns anything a request threw or answered into a `SignetError`: 403
