@@ -11,7 +11,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 const support = fileURLToPath(new URL('../test/support/postgres.ts', import.meta.url));
 const store = new URL('../dist/server-postgres.mjs', import.meta.url);
 
-export async function startBenchDatabase() {
+export async function startBenchDatabase({statements = false} = {}) {
 	if (!existsSync(support) || !existsSync(store)) {
 		return {skipped: 'no PostgresStore in this build (dist/server-postgres.mjs)'};
 	}
@@ -27,10 +27,35 @@ export async function startBenchDatabase() {
 		}
 
 		const cluster = await startPostgres({durable: true});
-		return {url: await cluster.createDatabase(), close: () => cluster.remove(), cpuMicros: () => serverCpuMicros(cluster.dataDir)};
+		const url = await cluster.createDatabase();
+		if (statements) {
+			await countStatements(cluster, url);
+		}
+
+		return {url, close: () => cluster.remove(), cpuMicros: () => serverCpuMicros(cluster.dataDir)};
 	} finally {
 		rmSync(compiled, {force: true});
 	}
+}
+
+// Loads pg_stat_statements (a restart: it must be preloaded) and creates
+// it in the database at `url` (bench/api-statements.mjs).
+async function countStatements(cluster, url) {
+	const {default: pg} = await import('pg');
+	const run = async (sql) => {
+		const client = new pg.Client({connectionString: url});
+		await client.connect();
+		try {
+			await client.query(sql);
+		} finally {
+			await client.end();
+		}
+	};
+
+	await run(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+	await cluster.stop();
+	await cluster.start();
+	await run('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
 }
 
 // The CPU time (user + system, µs) the server's processes have used so

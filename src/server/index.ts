@@ -38,6 +38,7 @@ export type {SessionAnswer} from './api/session';
 export type {ErrorCode} from './api/reply';
 export {
 	MAX_ANONYMOUS_IDS,
+	type ClaimAndCountResult,
 	type ClaimResult,
 	type IdentifyResult,
 	type IdentifyWrite,
@@ -51,6 +52,7 @@ export {
 	type UserChange,
 	type UserRecord,
 } from './store/store';
+export type {CallCount} from './store/claim-and-count';
 export {MemoryStore, type MemoryStoreOptions} from './store/memory-store';
 export {mergeUserRecord} from './store/merge-user';
 export {startServer, toNodeListener, type FetchHandler, type NodeListenerOptions, type RunningServer, type ServerOptions} from './node/node';

@@ -9,7 +9,7 @@ import {identify} from './identify';
 import {logout} from './logout';
 import {isPromise} from '../store/maybe-promise';
 import {compoundKey} from '../store/compound-key';
-import {type Limit, rateLimited} from './rate-limit';
+import {type Limit, rateLimited, refusedBy} from './rate-limit';
 import {readiness} from './readiness';
 import {readJsonBody} from './read-body';
 import {RememberedReplies} from './replies';
@@ -264,19 +264,33 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	const fields = body.value as Record<string, unknown>;
 	fields.sentAt = undefined;
 	const content = {body: fields, call, bearerToken};
-	const {reply, replayed} = await replies.once(key, content, now, () => {
-		// Inside `once`, so a retry answered from memory does not count. The
-		// address first (see rateLimited): a call it refuses makes no counter
-		// for the visitor id, which a flood from one address makes fresh each
-		// call, and which would otherwise push the address's own counter out.
-		const visitor: Limit = {key: compoundKey('visitor', call.clientToken, call.anonymousId), max: settings.rateLimit.max, who: 'from this visitor', name: 'visitor'};
-		const limits: Limit[] = info.clientIp === undefined ? [visitor] : [{key: compoundKey('ip', info.clientIp), max: settings.rateLimit.perIp, who: 'from this address', name: 'ip'}, visitor];
-
-		const limiting = rateLimited(settings.store, limits, settings.rateLimit.windowMs, now);
-		return isPromise(limiting) ? limiting.then((refused) => refused ?? apply(call, state, client, request, now)) : limiting ?? apply(call, state, client, request, now);
-	});
+	// Counted inside `once`, so a retry answered from memory does not count.
+	// The address first (see rateLimited): a call it refuses makes no counter
+	// for the visitor id, which a flood from one address makes fresh each
+	// call, and which would otherwise push the address's own counter out.
+	// A store with claimAndCount counts them with the claim, in one step.
+	const limits = limitsOf(settings, call.clientToken, call.anonymousId, info.clientIp);
+	const count = {limits, windowMs: settings.rateLimit.windowMs, now};
+	const {reply, replayed} = await replies.once(
+		key,
+		content,
+		now,
+		(counts) => {
+			const limiting = counts === undefined ? rateLimited(settings.store, limits, settings.rateLimit.windowMs, now) : refusedBy(limits, counts, settings.rateLimit.windowMs, now);
+			return isPromise(limiting) ? limiting.then((refused) => refused ?? apply(call, state, client, request, now)) : limiting ?? apply(call, state, client, request, now);
+		},
+		count,
+	);
 	context.note = replayed ? 'replayed' : undefined;
 	return reply;
+}
+
+// A call's rate limits, the address's (when known) before the visitor's;
+// a limit of Infinity is not counted at all.
+function limitsOf(settings: Settings, clientToken: string, anonymousId: string, clientIp: string | undefined): Limit[] {
+	const visitor: Limit = {key: compoundKey('visitor', clientToken, anonymousId), max: settings.rateLimit.max, who: 'from this visitor', name: 'visitor'};
+	const limits: Limit[] = clientIp === undefined ? [visitor] : [{key: compoundKey('ip', clientIp), max: settings.rateLimit.perIp, who: 'from this address', name: 'ip'}, visitor];
+	return limits.filter((limit) => limit.max !== Number.POSITIVE_INFINITY);
 }
 
 function currentTime(settings: Settings): Date {

@@ -53,6 +53,19 @@ function counted(store: IdentityStore, limits: Limit[], index: number, count: nu
 	return count > limit.max ? refusal(limit, windowMs, now) : countFrom(store, limits, index + 1, windowMs, now);
 }
 
+/**
+ * The 429 of the first limit whose count is over its max, or `undefined`:
+ * for counts a store made already, one per limit in turn up to the first
+ * over (see `IdentityStore.claimAndCount`), as {@link rateLimited} answers.
+ *
+ * @example
+ * const refused = refusedBy(limits, [14, 3], 60_000, now); // undefined: both within their max
+ */
+export function refusedBy(limits: Limit[], counts: number[], windowMs: number, now: Date): Reply | undefined {
+	const over = limits.findIndex((limit, index) => counts[index] > limit.max);
+	return over === -1 ? undefined : refusal(limits[over], windowMs, now);
+}
+
 function refusal(over: Limit, windowMs: number, now: Date): Reply {
 	const retryAfter = Math.max(1, Math.ceil((windowMs - (now.getTime() % windowMs)) / 1000));
 	const headers = {'Retry-After': String(retryAfter)};

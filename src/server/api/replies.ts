@@ -3,7 +3,8 @@ import {compoundKey} from '../store/compound-key';
 import {derive, openText, sealText} from './sealing';
 import {bodyText, errorReply, type Reply} from './reply';
 import {isPromise} from '../store/maybe-promise';
-import type {IdentityStore, MaybePromise} from '../store/store';
+import type {CallCount} from '../store/claim-and-count';
+import type {ClaimAndCountResult, IdentityStore, MaybePromise} from '../store/store';
 
 /** What makes two calls the same call: the route and the ids the SDK keeps across retries. */
 export type CallKey = {route: string; clientToken: string; anonymousId: string; messageId: string};
@@ -66,9 +67,12 @@ export class RememberedReplies {
 	/**
 	 * The remembered answer for this call, or `apply()`'s, which is
 	 * remembered unless it is a 429 or a server error (a retry should try
-	 * again then). `replayed` says the answer came from memory.
+	 * again then). `replayed` says the answer came from memory. With
+	 * `count`, a store that has `claimAndCount` counts the claimed call's
+	 * rate limits with its claim, and `apply` gets their counts (see
+	 * CallCount); otherwise it gets none, and counts them itself.
 	 */
-	async once(key: CallKey, content: CallContent, now: Date, apply: () => MaybePromise<Reply>): Promise<{reply: Reply; replayed: boolean}> {
+	async once(key: CallKey, content: CallContent, now: Date, apply: (counts?: number[]) => MaybePromise<Reply>, count?: CallCount): Promise<{reply: Reply; replayed: boolean}> {
 		let ids: string;
 		let id: string;
 		let fingerprint: string;
@@ -94,9 +98,9 @@ export class RememberedReplies {
 
 		let replayed = true;
 		// Registered before the first await, so a copy arriving meanwhile finds it.
-		const work = this.#recallOrApply(id, fingerprint, ids, now, () => {
+		const work = this.#recallOrApply(id, fingerprint, ids, now, count, (counts) => {
 			replayed = false;
-			return apply();
+			return apply(counts);
 		});
 		this.#running.set(id, {fingerprint, work});
 		try {
@@ -108,12 +112,16 @@ export class RememberedReplies {
 	}
 
 	// A synchronous store's answers are used as they come (see maybe-promise.ts).
-	async #recallOrApply(id: string, fingerprint: string, ids: string, now: Date, apply: () => MaybePromise<Reply>): Promise<Reply> {
+	async #recallOrApply(id: string, fingerprint: string, ids: string, now: Date, count: CallCount | undefined, apply: (counts?: number[]) => MaybePromise<Reply>): Promise<Reply> {
 		const claim = {key: id, fingerprint, now, expiresAt: new Date(now.getTime() + this.#ttlMs), staleBefore: new Date(now.getTime() - STALE_MS)};
+		// One round trip for the claim and the limits, when the store can.
+		const together = count !== undefined && this.#store.claimAndCount !== undefined;
+		let counts: number[] | undefined;
 		for (let waited = 0; ; waited += POLL_MS) {
-			const claiming = this.#store.claimReply(claim);
+			const claiming = together ? this.#store.claimAndCount!(claim, count!) : this.#store.claimReply(claim);
 			const found = isPromise(claiming) ? await claiming : claiming;
 			if (found.state === 'claimed') {
+				counts = (found as ClaimAndCountResult).counts;
 				break;
 			}
 
@@ -138,7 +146,7 @@ export class RememberedReplies {
 
 		let reply: Reply;
 		try {
-			const applying = apply();
+			const applying = apply(counts);
 			reply = isPromise(applying) ? await applying : applying;
 		} catch (error) {
 			await this.#store.releaseReply(id);

@@ -48,7 +48,7 @@ export const STORE_METHODS = [
 ] as const;
 
 /** Store methods the handler uses when a store has them, and does without otherwise. @example OPTIONAL_STORE_METHODS.includes('applyIdentify') */
-export const OPTIONAL_STORE_METHODS = ['applyIdentify', 'ping'] as const;
+export const OPTIONAL_STORE_METHODS = ['applyIdentify', 'claimAndCount', 'ping'] as const;
 
 /**
  * Checks a handler configuration once, at creation, so a mistake (a client

@@ -1,4 +1,5 @@
 import type {VerificationOutcome} from '../../shared/verification';
+import type {CallCount} from './claim-and-count';
 
 /**
  * A value, or a promise of it: a store may answer synchronously (memory) or not (a database).
@@ -189,6 +190,17 @@ export type StoredReply = {
 export type ClaimResult = {state: 'claimed'} | {state: 'running'; fingerprint: string} | {state: 'done'; fingerprint: string; sealed: string};
 
 /**
+ * What {@link IdentityStore.claimAndCount} answers: the claim's result
+ * and, when this caller claimed the call, `counts`: each limit's count
+ * with this call, in the limits' order, up to and including the first
+ * that is over its `max` (the limits after it are not counted).
+ *
+ * @example
+ * const {state, counts} = await store.claimAndCount(claim, count); // {state: 'claimed', counts: [14, 3]}
+ */
+export type ClaimAndCountResult = ClaimResult & {counts?: number[]};
+
+/**
  * One verification outcome of an identify call, for readiness reporting.
  *
  * @example
@@ -309,6 +321,14 @@ export type IdentityStore = {
 	 * otherwise calls `recordOutcome`, `mergeUser` and `putSession` in turn.
 	 */
 	applyIdentify?(write: IdentifyWrite): MaybePromise<IdentifyResult>;
+
+	/**
+	 * Optional: `claimReply` and, only if this caller claimed the call, its
+	 * rate limits counted in turn (see {@link CallCount}), as one step: a
+	 * database answers both in one round trip where it would make one per
+	 * limit more. Without it the handler calls `claimReply`, then `countCalls`.
+	 */
+	claimAndCount?(claim: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}, count: CallCount): MaybePromise<ClaimAndCountResult>;
 
 	/**
 	 * Optional: answers once the store can answer calls (PostgreSQL: one

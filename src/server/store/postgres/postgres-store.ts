@@ -1,5 +1,6 @@
 import type {AuditEvent, Registry, RegistryStore, RegistryWrite, RegistryWriteResult} from '../registry';
-import type {ClaimResult, IdentifyResult, IdentifyWrite, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, UserChange, UserRecord} from '../store';
+import type {CallCount} from '../claim-and-count';
+import type {ClaimAndCountResult, ClaimResult, IdentifyResult, IdentifyWrite, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, UserChange, UserRecord} from '../store';
 import {compoundKey} from '../compound-key';
 import {HOUR_MS} from '../instant';
 import {Batches} from './batches';
@@ -10,7 +11,7 @@ import {PendingOutcomes} from './pending-outcomes';
 import {auditEvents, readRegistry, registryVersion, touchKeys, writeRegistry} from './registry';
 import {RegistryListener} from './registry-listener';
 import {openPool, runNamed, type PostgresConnection, type PostgresPool} from './pool';
-import {type Claim, type ClaimRow, claimReplies, claimReply, type Finish, finishReplies} from './reply-claims';
+import {type Claim, type ClaimCount, type ClaimCountRow, claimAndCount, claimCounts, type ClaimRow, claimReplies, claimReply, type Finish, finishReplies} from './reply-claims';
 import {toOutcomeSummary, toSession, toUser} from './rows';
 import {READINESS} from './statements/outcomes';
 import {RELEASE_REPLY} from './statements/replies';
@@ -80,6 +81,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	readonly #merges: Batches<UserChange, MergeResult>;
 	readonly #identifies: Batches<IdentifyWrite, IdentifyResult>;
 	readonly #claims: Batches<Claim, ClaimRow>;
+	readonly #claimCounts: Batches<ClaimCount, ClaimCountRow>;
 	readonly #finishes: Batches<Finish, void>;
 	readonly #counts: Batches<Count, number[]>;
 	readonly #outcomes = new PendingOutcomes();
@@ -103,6 +105,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		this.#merges = new Batches({...BATCH, key: user, run: (changes) => mergeUsers(pool, changes)});
 		this.#identifies = new Batches({...BATCH, key: (write) => user(write.change), run: (writes) => applyIdentifies(pool, writes)});
 		this.#claims = new Batches({...BATCH, key: (claim) => claim.key, run: (claims) => claimReplies(pool, claims)});
+		this.#claimCounts = new Batches({...BATCH, key: (claim) => claim.key, run: (claims) => claimCounts(pool, claims)});
 		this.#finishes = new Batches({...BATCH, key: (finish) => finish.key, run: (finishes) => finishReplies(pool, finishes)});
 		this.#counts = new Batches({...BATCH, run: (counts) => countCallsTogether(pool, counts)});
 		this.#flushTimer = setInterval(() => void this.#flushOutcomes().catch((error: unknown) => onSweepError?.(error)), settings.outcomeFlushMs);
@@ -185,6 +188,25 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 
 	claimReply(claim: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}): Promise<ClaimResult> {
 		return claimReply(this.#claims, claim);
+	}
+
+	/**
+	 * The claim and a claimed call's rate limits in one statement (one
+	 * round trip, shared with the claims that arrive meanwhile: see
+	 * CLAIM_COUNT); limits past the second, which the handler never has,
+	 * are counted after it in turn.
+	 *
+	 * @example
+	 * const {state, counts} = await store.claimAndCount(claim, {limits: [{key: addressKey, max: 600}, {key: visitorKey, max: 120}], windowMs, now});
+	 */
+	async claimAndCount(claim: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}, count: CallCount): Promise<ClaimAndCountResult> {
+		const result = await claimAndCount(this.#claimCounts, claim, count);
+		const counts = result.counts;
+		for (let index = counts?.length ?? 0; counts !== undefined && index < count.limits.length && counts[index - 1] <= count.limits[index - 1].max; index++) {
+			counts.push((await this.countCalls([count.limits[index].key], count.windowMs, count.now))[0]);
+		}
+
+		return result;
 	}
 
 	finishReply(key: string, sealed: string): Promise<void> {

@@ -1,6 +1,51 @@
 // The SQL of remembered answers: a call's claim, its sealed answer, its release.
 import {input} from './fragments';
 
+/** The columns of a claim in `input`. @example `WITH ${input(CLAIM_COLUMNS)}, ${CLAIMED} …` */
+export const CLAIM_COLUMNS: Array<[string, string]> = [
+	['key', 'text'],
+	['fingerprint', 'text'],
+	['now', 'ms'],
+	['expires_at', 'ms'],
+	['stale_before', 'ms'],
+];
+
+/**
+ * The CTE `claimed`: the calls of `input` (key, fingerprint, now,
+ * expires_at, stale_before) whose claim this statement wrote, in key order.
+ * See CLAIM_REPLIES.
+ *
+ * @example
+ * `WITH ${input(columns)}, ${CLAIMED} SELECT key FROM claimed`
+ */
+export const CLAIMED = `claimed AS (
+	INSERT INTO signet_replies AS r (key, fingerprint, sealed, created_at, expires_at, claimed_in)
+	SELECT key, fingerprint, NULL, now, expires_at, pg_postmaster_start_time() FROM input ORDER BY key
+	ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, sealed = NULL,
+		created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, claimed_in = EXCLUDED.claimed_in
+	WHERE r.expires_at <= EXCLUDED.created_at
+		OR (r.sealed IS NULL AND (r.created_at < (SELECT i.stale_before FROM input AS i WHERE i.key = EXCLUDED.key)
+			OR r.claimed_in <> EXCLUDED.claimed_in))
+	RETURNING key
+)`;
+
+/**
+ * Each call's claim as the columns `key, state, fingerprint, sealed` (see
+ * ClaimRow), from `input` and `claimed`, and, for a call not claimed, the
+ * row that beat it: by the primary key, one lookup per call (a join over
+ * the whole table could plan as a seq scan and a hash join, which a plan
+ * cached while the table was small keeps as it grows).
+ *
+ * @example
+ * `WITH …, ${CLAIMED} SELECT ${CLAIM_STATE} ${CLAIM_FROM}`
+ */
+export const CLAIM_STATE = `input.key, CASE WHEN claimed.key IS NOT NULL THEN 'claimed' WHEN found.sealed IS NOT NULL THEN 'done' WHEN found.key IS NOT NULL THEN 'running' END AS state,
+	found.fingerprint, found.sealed`;
+
+/** The FROM of {@link CLAIM_STATE}. @example `SELECT ${CLAIM_STATE} ${CLAIM_FROM}` */
+export const CLAIM_FROM = `FROM input LEFT JOIN claimed ON claimed.key = input.key
+	LEFT JOIN LATERAL (SELECT r.key, r.fingerprint, r.sealed FROM signet_replies AS r WHERE r.key = input.key OFFSET 0) AS found ON claimed.key IS NULL`;
+
 /**
  * Claims calls unless a live claim or answer holds them: an expired row,
  * a claim older than the call's `stale_before`, or one made before the
@@ -17,29 +62,8 @@ import {input} from './fragments';
  * const {rows} = await pool.query({text: CLAIM_REPLIES, values}); // [{key, state, fingerprint, sealed}], state null → ask again
  */
 export const CLAIM_REPLIES = `
-WITH ${input([
-	['key', 'text'],
-	['fingerprint', 'text'],
-	['now', 'ms'],
-	['expires_at', 'ms'],
-	['stale_before', 'ms'],
-])}, claimed AS (
-	INSERT INTO signet_replies AS r (key, fingerprint, sealed, created_at, expires_at, claimed_in)
-	SELECT key, fingerprint, NULL, now, expires_at, pg_postmaster_start_time() FROM input ORDER BY key
-	ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, sealed = NULL,
-		created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, claimed_in = EXCLUDED.claimed_in
-	WHERE r.expires_at <= EXCLUDED.created_at
-		OR (r.sealed IS NULL AND (r.created_at < (SELECT i.stale_before FROM input AS i WHERE i.key = EXCLUDED.key)
-			OR r.claimed_in <> EXCLUDED.claimed_in))
-	RETURNING key
--- The row that beat a call, by the primary key, one lookup per call: a
--- join over the whole table could plan as a seq scan and a hash join,
--- which a plan cached while the table was small keeps as it grows.
-)
-SELECT input.key, CASE WHEN claimed.key IS NOT NULL THEN 'claimed' WHEN found.sealed IS NOT NULL THEN 'done' WHEN found.key IS NOT NULL THEN 'running' END AS state,
-	found.fingerprint, found.sealed
-FROM input LEFT JOIN claimed ON claimed.key = input.key
-	LEFT JOIN LATERAL (SELECT r.key, r.fingerprint, r.sealed FROM signet_replies AS r WHERE r.key = input.key OFFSET 0) AS found ON claimed.key IS NULL`;
+WITH ${input(CLAIM_COLUMNS)}, ${CLAIMED}
+SELECT ${CLAIM_STATE} ${CLAIM_FROM}`;
 
 /**
  * Stores the sealed answers of claimed calls: $1 keys, $2 sealed answers.
