@@ -52,7 +52,7 @@ export {
 	type UserChange,
 	type UserRecord,
 } from './store/store';
-export type {CallCount} from './store/claim-and-count';
+export type {CallCount, ReplyClaim} from './store/claim-and-count';
 export {MemoryStore, type MemoryStoreOptions} from './store/memory-store';
 export {mergeUserRecord} from './store/merge-user';
 export {startServer, toNodeListener, type FetchHandler, type NodeListenerOptions, type RunningServer, type ServerOptions} from './node/node';

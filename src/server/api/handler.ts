@@ -8,8 +8,7 @@ import {type Context, credentialsOf, logAnswer, redact} from './log-line';
 import {identify} from './identify';
 import {logout} from './logout';
 import {isPromise} from '../store/maybe-promise';
-import {compoundKey} from '../store/compound-key';
-import {type Limit, rateLimited, refusedBy} from './rate-limit';
+import {callLimits, rateLimited, refusedBy} from './rate-limit';
 import {readiness} from './readiness';
 import {readJsonBody} from './read-body';
 import {RememberedReplies} from './replies';
@@ -269,7 +268,7 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	// for the visitor id, which a flood from one address makes fresh each
 	// call, and which would otherwise push the address's own counter out.
 	// A store with claimAndCount counts them with the claim, in one step.
-	const limits = limitsOf(settings, call.clientToken, call.anonymousId, info.clientIp);
+	const limits = callLimits(settings.rateLimit, call.clientToken, call.anonymousId, info.clientIp);
 	const count = {limits, windowMs: settings.rateLimit.windowMs, now};
 	const {reply, replayed} = await replies.once(
 		key,
@@ -283,14 +282,6 @@ async function handle(request: CallRequest, info: CallerInfo, state: State, cont
 	);
 	context.note = replayed ? 'replayed' : undefined;
 	return reply;
-}
-
-// A call's rate limits, the address's (when known) before the visitor's;
-// a limit of Infinity is not counted at all.
-function limitsOf(settings: Settings, clientToken: string, anonymousId: string, clientIp: string | undefined): Limit[] {
-	const visitor: Limit = {key: compoundKey('visitor', clientToken, anonymousId), max: settings.rateLimit.max, who: 'from this visitor', name: 'visitor'};
-	const limits: Limit[] = clientIp === undefined ? [visitor] : [{key: compoundKey('ip', clientIp), max: settings.rateLimit.perIp, who: 'from this address', name: 'ip'}, visitor];
-	return limits.filter((limit) => limit.max !== Number.POSITIVE_INFINITY);
 }
 
 function currentTime(settings: Settings): Date {

@@ -1,3 +1,4 @@
+import {compoundKey} from '../store/compound-key';
 import {isPromise} from '../store/maybe-promise';
 import type {IdentityStore, MaybePromise} from '../store/store';
 import {errorReply, type Reply} from './reply';
@@ -51,6 +52,28 @@ function countFrom(store: IdentityStore, limits: Limit[], index: number, windowM
 function counted(store: IdentityStore, limits: Limit[], index: number, count: number, windowMs: number, now: Date): MaybePromise<Reply | undefined> {
 	const limit = limits[index];
 	return count > limit.max ? refusal(limit, windowMs, now) : countFrom(store, limits, index + 1, windowMs, now);
+}
+
+/**
+ * The limits an identify, update or logout call is counted against: the
+ * address's (when known) before the visitor's. A limit of Infinity is left
+ * out, as rateLimited would skip it, since a store's claimAndCount counts
+ * every limit it is given.
+ *
+ * @example
+ * const limits = callLimits({max: 120, perIp: 1_200}, clientToken, anonymousId, '203.0.113.7'); // [address, visitor]
+ */
+export function callLimits(rateLimit: {max: number; perIp: number}, clientToken: string, anonymousId: string, clientIp: string | undefined): Limit[] {
+	const limits: Limit[] = [];
+	if (clientIp !== undefined && rateLimit.perIp !== Number.POSITIVE_INFINITY) {
+		limits.push({key: compoundKey('ip', clientIp), max: rateLimit.perIp, who: 'from this address', name: 'ip'});
+	}
+
+	if (rateLimit.max !== Number.POSITIVE_INFINITY) {
+		limits.push({key: compoundKey('visitor', clientToken, anonymousId), max: rateLimit.max, who: 'from this visitor', name: 'visitor'});
+	}
+
+	return limits;
 }
 
 /**

@@ -6,6 +6,7 @@ import {OutcomeTally} from './outcome-tally';
 import type {AuditEvent, Registry, RegistryStore, RegistryWrite, RegistryWriteResult} from './registry';
 import type {ClaimResult, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, StoredReply, UserChange, UserRecord} from './store';
 import {UserRecords} from './user-records';
+import type {ReplyClaim} from './claim-and-count';
 
 /** Limits of a {@link MemoryStore}. Past each, the least recently used entry is forgotten first. */
 export type MemoryStoreOptions = {
@@ -181,7 +182,7 @@ export class MemoryStore implements IdentityStore, RegistryStore {
 		return hashes.length;
 	}
 
-	claimReply({key, fingerprint, now, expiresAt, staleBefore}: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}): ClaimResult {
+	claimReply({key, fingerprint, now, expiresAt, staleBefore}: ReplyClaim): ClaimResult {
 		const stored = this.#replies.get(key);
 		if (stored !== undefined && stored.sealed !== null && stored.expiresAt > now.getTime()) {
 			return {state: 'done', fingerprint: stored.fingerprint, sealed: stored.sealed};

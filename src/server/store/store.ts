@@ -1,5 +1,5 @@
 import type {VerificationOutcome} from '../../shared/verification';
-import type {CallCount} from './claim-and-count';
+import type {CallCount, ReplyClaim} from './claim-and-count';
 
 /**
  * A value, or a promise of it: a store may answer synchronously (memory) or not (a database).
@@ -285,7 +285,7 @@ export type IdentityStore = {
 	 * exists. A `running` claim older than `staleBefore` (its caller died)
 	 * and an answer past its `expiresAt` count as absent.
 	 */
-	claimReply(claim: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}): MaybePromise<ClaimResult>;
+	claimReply(claim: ReplyClaim): MaybePromise<ClaimResult>;
 	/** Stores the sealed answer of a claimed call. */
 	finishReply(key: string, sealed: string): MaybePromise<void>;
 	/** Forgets a claim whose answer should not be remembered (429, 5xx): a retry runs the call again. */
@@ -328,7 +328,7 @@ export type IdentityStore = {
 	 * database answers both in one round trip where it would make one per
 	 * limit more. Without it the handler calls `claimReply`, then `countCalls`.
 	 */
-	claimAndCount?(claim: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}, count: CallCount): MaybePromise<ClaimAndCountResult>;
+	claimAndCount?(claim: ReplyClaim, count: CallCount): MaybePromise<ClaimAndCountResult>;
 
 	/**
 	 * Optional: answers once the store can answer calls (PostgreSQL: one

@@ -1,5 +1,5 @@
 import type {AuditEvent, Registry, RegistryStore, RegistryWrite, RegistryWriteResult} from '../registry';
-import type {CallCount} from '../claim-and-count';
+import type {CallCount, ReplyClaim} from '../claim-and-count';
 import type {ClaimAndCountResult, ClaimResult, IdentifyResult, IdentifyWrite, IdentityStore, MergeResult, Outcome, OutcomeSummary, SessionRecord, UserChange, UserRecord} from '../store';
 import {compoundKey} from '../compound-key';
 import {HOUR_MS} from '../instant';
@@ -11,7 +11,7 @@ import {PendingOutcomes} from './pending-outcomes';
 import {auditEvents, readRegistry, registryVersion, touchKeys, writeRegistry} from './registry';
 import {RegistryListener} from './registry-listener';
 import {openPool, runNamed, type PostgresConnection, type PostgresPool} from './pool';
-import {type Claim, type ClaimCount, type ClaimCountRow, claimAndCount, claimCounts, type ClaimRow, claimReplies, claimReply, type Finish, finishReplies} from './reply-claims';
+import {type ClaimCount, type ClaimCountRow, claimAndCount, claimCounts, type ClaimRow, claimReplies, claimReply, type Finish, finishReplies} from './reply-claims';
 import {toOutcomeSummary, toSession, toUser} from './rows';
 import {READINESS} from './statements/outcomes';
 import {RELEASE_REPLY} from './statements/replies';
@@ -80,7 +80,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	readonly #timer: ReturnType<typeof setInterval> | undefined;
 	readonly #merges: Batches<UserChange, MergeResult>;
 	readonly #identifies: Batches<IdentifyWrite, IdentifyResult>;
-	readonly #claims: Batches<Claim, ClaimRow>;
+	readonly #claims: Batches<ReplyClaim, ClaimRow>;
 	readonly #claimCounts: Batches<ClaimCount, ClaimCountRow>;
 	readonly #finishes: Batches<Finish, void>;
 	readonly #counts: Batches<Count, number[]>;
@@ -186,7 +186,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 		return rowCount ?? 0;
 	}
 
-	claimReply(claim: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}): Promise<ClaimResult> {
+	claimReply(claim: ReplyClaim): Promise<ClaimResult> {
 		return claimReply(this.#claims, claim);
 	}
 
@@ -199,7 +199,7 @@ export class PostgresStore implements IdentityStore, RegistryStore {
 	 * @example
 	 * const {state, counts} = await store.claimAndCount(claim, {limits: [{key: addressKey, max: 600}, {key: visitorKey, max: 120}], windowMs, now});
 	 */
-	async claimAndCount(claim: {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date}, count: CallCount): Promise<ClaimAndCountResult> {
+	async claimAndCount(claim: ReplyClaim, count: CallCount): Promise<ClaimAndCountResult> {
 		const result = await claimAndCount(this.#claimCounts, claim, count);
 		const counts = result.counts;
 		for (let index = counts?.length ?? 0; counts !== undefined && index < count.limits.length && counts[index - 1] <= count.limits[index - 1].max; index++) {

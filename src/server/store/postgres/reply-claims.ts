@@ -1,19 +1,11 @@
 // Remembered answers in PostgreSQL: the statements that batches of claims
 // and of finished answers run (see Batches), and what a claim's row means.
-import type {CallCount} from '../claim-and-count';
+import type {CallCount, ReplyClaim} from '../claim-and-count';
 import type {ClaimAndCountResult, ClaimResult} from '../store';
 import type {Batches} from './batches';
 import {runNamed, type PostgresPool} from './pool';
 import {CLAIM_COUNT} from './statements/claim-count';
 import {CLAIM_REPLIES, FINISH_REPLIES} from './statements/replies';
-
-/**
- * A `claimReply` call, as a batch of claims carries it.
- *
- * @example
- * const claim: Claim = {key, fingerprint, now, expiresAt, staleBefore};
- */
-export type Claim = {key: string; fingerprint: string; now: Date; expiresAt: Date; staleBefore: Date};
 
 /**
  * A claim's row of CLAIM_REPLIES: `state` null when the row that beat it
@@ -30,7 +22,7 @@ export type ClaimRow = {key: string; state: 'claimed' | 'running' | 'done' | nul
  * @example
  * const claim: ClaimCount = {key, fingerprint, now, expiresAt, staleBefore, count: {limits, windowMs, now}};
  */
-export type ClaimCount = Claim & {count: CallCount};
+export type ClaimCount = ReplyClaim & {count: CallCount};
 
 /**
  * A row of CLAIM_COUNT: a claim's row, and a claimed call's count of its
@@ -61,7 +53,7 @@ const CLAIM_ATTEMPTS = 5;
  * @example
  * const result = await claimReply(claims, {key, fingerprint, now, expiresAt, staleBefore}); // {state: 'claimed'}
  */
-export function claimReply(claims: Batches<Claim, ClaimRow>, claim: Claim): Promise<ClaimResult> {
+export function claimReply(claims: Batches<ReplyClaim, ClaimRow>, claim: ReplyClaim): Promise<ClaimResult> {
 	return claimFrom(() => claims.add(claim), () => ({}));
 }
 
@@ -73,7 +65,7 @@ export function claimReply(claims: Batches<Claim, ClaimRow>, claim: Claim): Prom
  * @example
  * const {state, counts} = await claimAndCount(claimCounts, claim, {limits, windowMs, now}); // {state: 'claimed', counts: [14, 3]}
  */
-export function claimAndCount(batches: Batches<ClaimCount, ClaimCountRow>, claim: Claim, count: CallCount): Promise<ClaimAndCountResult> {
+export function claimAndCount(batches: Batches<ClaimCount, ClaimCountRow>, claim: ReplyClaim, count: CallCount): Promise<ClaimAndCountResult> {
 	let row: ClaimCountRow;
 	return claimFrom(
 		async () => (row = await batches.add({...claim, count})),
@@ -119,7 +111,7 @@ function countsOf(row: ClaimCountRow, limits: CallCount['limits']): number[] {
  * @example
  * new Batches({...BATCH, key: (claim) => claim.key, run: (claims) => claimReplies(pool, claims)});
  */
-export async function claimReplies(pool: PostgresPool, claims: Claim[]): Promise<ClaimRow[]> {
+export async function claimReplies(pool: PostgresPool, claims: ReplyClaim[]): Promise<ClaimRow[]> {
 	const calls = claims.map(({key, fingerprint, now, expiresAt, staleBefore}) => ({key, fingerprint, now: now.getTime(), expires_at: expiresAt.getTime(), stale_before: staleBefore.getTime()}));
 	const {rows} = await runNamed(pool, 'signet_claim_replies', CLAIM_REPLIES, [JSON.stringify(calls)]);
 	const byKey = new Map<string, ClaimRow>(rows.map((row: ClaimRow) => [row.key, row]));
